@@ -1,0 +1,43 @@
+"""The engine: a fully connected network in NumPy alone, every backward pass written by hand.
+
+    layer.py         the layer protocol: forward(x, training) / backward(grad_out)
+    layers.py        Dense (z = x W + b), Identity, Dropout (inverted)
+    activations.py   ReLU, LeakyReLU, Sigmoid, Tanh, Softmax
+    losses.py        MSE, CrossEntropy, SoftmaxCrossEntropy, BinaryCrossEntropy
+    initializers.py  zeros, normal, uniform, LeCun, Xavier/Glorot, He/Kaiming
+    optimizers.py    SGD, Momentum (Nesterov), RMSprop, Adam; L2 weight decay
+    schedules.py     constant, step, exponential, cosine learning rates
+    model.py         Sequential
+    training.py      fit: the mini-batch loop, history, callbacks, early stopping
+    gradcheck.py     central-difference gradient check
+
+Conventions: batches are rows, x: (batch, features); Dense computes z = x @ W + b with
+W: (n_in, n_out), b: (n_out,); the engine computes in the dtype of its parameters and inputs
+(float32 to train, float64 to check gradients); losses average over the batch.
+"""
+
+from barenet.nn.activations import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from barenet.nn.gradcheck import gradient_check
+from barenet.nn.initializers import INITIALIZERS, get_initializer
+from barenet.nn.layer import Layer
+from barenet.nn.layers import Dense, Dropout, Identity
+from barenet.nn.losses import (
+    LOSSES,
+    MSE,
+    BinaryCrossEntropy,
+    CrossEntropy,
+    Loss,
+    SoftmaxCrossEntropy,
+)
+from barenet.nn.model import LAYERS, Sequential
+from barenet.nn.optimizers import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, RMSprop
+from barenet.nn.schedules import SCHEDULES, Constant, Cosine, ExponentialDecay, StepDecay
+from barenet.nn.training import Callback, History, evaluate, fit
+
+__all__ = [
+    "INITIALIZERS", "LAYERS", "LOSSES", "MSE", "OPTIMIZERS", "SCHEDULES", "SGD", "Adam",
+    "BinaryCrossEntropy", "Callback", "Constant", "Cosine", "CrossEntropy", "Dense", "Dropout",
+    "ExponentialDecay", "History", "Identity", "Layer", "LeakyReLU", "Loss", "Momentum",
+    "Optimizer", "RMSprop", "ReLU", "Sequential", "Sigmoid", "Softmax", "SoftmaxCrossEntropy",
+    "StepDecay", "Tanh", "evaluate", "fit", "get_initializer", "gradient_check",
+]

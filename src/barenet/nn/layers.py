@@ -1,0 +1,141 @@
+"""Layers with parameters or randomness: the affine map, the identity, and dropout.
+
+Row-vector convention: a batch is a matrix whose rows are samples, x: (batch, n_in), so the
+affine map is z = x @ W + b with W: (n_in, n_out). Most textbooks (Nielsen, Bishop) write column
+vectors, z = W x + b with W: (n_out, n_in); the two are transposes of each other, and every
+formula below is the row-vector one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from barenet.nn.initializers import Initializer, get_initializer
+from barenet.nn.layer import Layer
+
+
+def as_generator(rng: np.random.Generator | int | None) -> np.random.Generator:
+    """A Generator from a Generator, a seed, or None (fresh entropy)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(rng)
+
+
+class Dense(Layer):
+    """Affine layer: z = x @ W + b.
+
+    x: (batch, n_in) -> z: (batch, n_out).  W: (n_in, n_out), b: (n_out,).
+    backward: with δ = ∂L/∂z of shape (batch, n_out),
+        dW = xᵀ · δ          (n_in, n_out)   each weight's gradient, summed over the batch
+        db = Σ_batch δ       (n_out,)
+        dx = δ · Wᵀ          (batch, n_in)   passed on to the layer below
+    The loss already divides by the batch size, so these sums are averages of per-sample gradients.
+    """
+
+    param_names = ("W", "b")
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        weight_init: str | Initializer = "he_normal",
+        bias_init: str | Initializer = "zeros",
+        rng: np.random.Generator | int | None = None,
+        dtype: np.dtype | type = np.float32,
+    ) -> None:
+        if n_in < 1 or n_out < 1:
+            raise ValueError(f"Dense needs positive sizes, got n_in={n_in}, n_out={n_out}")
+        self.n_in, self.n_out = int(n_in), int(n_out)
+        self.weight_init = weight_init if isinstance(weight_init, str) else repr(weight_init)
+        self.bias_init = bias_init if isinstance(bias_init, str) else repr(bias_init)
+        rng = as_generator(rng)
+        self.W = get_initializer(weight_init)((self.n_in, self.n_out), rng, dtype)
+        self.b = get_initializer(bias_init)((self.n_out,), rng, dtype)
+        self.dW = np.zeros_like(self.W)
+        self.db = np.zeros_like(self.b)
+        self.x: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        self.x = x
+        z = x @ self.W  # (batch, n_in) @ (n_in, n_out) -> (batch, n_out)
+        z += self.b  # broadcast over the batch
+        return z
+
+    def backward(self, grad_out: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """Fill dW, db from δ = grad_out; return dx = δ · Wᵀ, or None when `input_grad` is False.
+
+        The first layer of a network skips dx (nobody below needs it): one GEMM of three saved.
+        """
+        if self.x is None:
+            raise RuntimeError("Dense.backward called before forward")
+        if self.dW.shape != self.W.shape or self.dW.dtype != self.W.dtype:
+            self.dW = np.zeros_like(self.W)  # W was replaced by the user
+        if self.db.shape != self.b.shape or self.db.dtype != self.b.dtype:
+            self.db = np.zeros_like(self.b)
+        np.matmul(self.x.T, grad_out, out=self.dW)  # dW = xᵀ δ
+        np.sum(grad_out, axis=0, out=self.db)  # db = Σ_n δ_n
+        if not input_grad:
+            return None
+        return grad_out @ self.W.T  # dx = δ Wᵀ
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "n_in": self.n_in,
+            "n_out": self.n_out,
+            "weight_init": self.weight_init,
+            "bias_init": self.bias_init,
+        }
+
+    def output_size(self, n_in: int) -> int:
+        return self.n_out
+
+
+class Identity(Layer):
+    """a = z, a' = 1: a linear output (regression, or logits for a fused loss)."""
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        return x
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return grad_out
+
+
+class Dropout(Layer):
+    """Inverted dropout: while training, zero each unit with probability p and scale the rest.
+
+    training:  a = x ⊙ m / (1 − p),  m_ij ~ Bernoulli(1 − p) drawn from `rng`
+    inference: a = x                 (nothing to rescale: the training pass already did)
+    backward:  dx = grad ⊙ m / (1 − p)
+
+    Some books (the original paper, Nielsen) drop without scaling and multiply the weights by
+    (1 − p) at test time instead; the inverted form keeps inference untouched.
+    `frozen = True` reuses the last mask, so a gradient check sees one fixed function.
+    """
+
+    def __init__(self, p: float = 0.5, rng: np.random.Generator | int | None = None) -> None:
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"dropout probability must be in [0, 1), got {p}")
+        self.p = float(p)
+        self.rng = as_generator(rng)
+        self.frozen = False
+        self.scaled_mask: np.ndarray | None = None  # m / (1 − p), the factor applied in training
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        if not training or self.p == 0.0:
+            self.scaled_mask = None
+            return x
+        if not (self.frozen and self.scaled_mask is not None):
+            keep = self.rng.random(x.shape, dtype=np.float32) >= self.p  # P(keep) = 1 − p
+            self.scaled_mask = keep.astype(x.dtype)
+            self.scaled_mask *= x.dtype.type(1.0 / (1.0 - self.p))
+        return x * self.scaled_mask
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        if self.scaled_mask is None:
+            return grad_out
+        return grad_out * self.scaled_mask
+
+    def config(self) -> dict[str, Any]:
+        return {"p": self.p}

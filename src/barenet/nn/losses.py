@@ -1,0 +1,181 @@
+"""Losses: a number that says how wrong a batch of outputs is, and its gradient.
+
+Every loss averages over the batch (N rows) and sums over the output units (K columns):
+
+    MSE                  L = 1/(2N) Σ_n ‖a_n − y_n‖²              ∂L/∂a = (a − y) / N
+    CrossEntropy         L = −1/N Σ_n Σ_k y_nk log p_nk           ∂L/∂p = −y / (N p)
+    SoftmaxCrossEntropy  L = −1/N Σ_n Σ_k y_nk log softmax(z)_nk  ∂L/∂z = (p − y) / N
+    BinaryCrossEntropy   L = −1/N Σ_n Σ_k [y log σ(z) + (1−y) log(1−σ(z))]
+                                                                  ∂L/∂z = (σ(z) − y) / N
+
+The last two are fused: they take the raw scores z (logits) of the last Dense layer and include
+the output nonlinearity. For softmax with cross-entropy, and for the sigmoid with binary
+cross-entropy, the chain rule through the nonlinearity collapses to "prediction minus target"
+(`docs/math.md` derives it), so the fused gradient is exact, cheaper, and never divides by a
+probability that rounded to 0. Their values use log-sum-exp, so no logarithm of 0 is ever taken.
+
+Protocol, the same as the layers': `forward(output, target) -> float`, then `backward()` returns
+∂L/∂output with the shape and dtype of `output`. Targets are integer class labels of shape (N,)
+or arrays of the output's shape (one-hot rows, or {0, 1} for binary cross-entropy).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from barenet.nn.activations import sigmoid
+
+
+def target_matrix(target: np.ndarray, output: np.ndarray) -> np.ndarray:
+    """Targets as an (N, K) array of the output's dtype: integer labels become one-hot rows.
+
+    With a single output unit (K = 1) integer labels {0, 1} become a column: (N,) -> (N, 1).
+    """
+    target = np.asarray(target)
+    if target.shape == output.shape:
+        return target.astype(output.dtype, copy=False)
+    n, k = output.shape
+    if target.shape != (n,):
+        raise ValueError(f"targets of shape {target.shape} do not fit outputs of shape {output.shape}")
+    if k == 1:
+        return target.reshape(n, 1).astype(output.dtype)  # (N,) -> (N, 1)
+    onehot = np.zeros_like(output)
+    onehot[np.arange(n), target] = 1
+    return onehot
+
+
+def predicted_labels(output: np.ndarray, threshold: float) -> np.ndarray:
+    """Class labels from outputs (N, K): argmax over K, or output > threshold when K = 1."""
+    if output.shape[1] == 1:
+        return (output[:, 0] > threshold).astype(np.int64)
+    return output.argmax(axis=1)
+
+
+class Loss:
+    """Base class. `threshold` is where a single output unit switches from class 0 to class 1."""
+
+    threshold = 0.5
+
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def backward(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def labels(self, output: np.ndarray) -> np.ndarray:
+        """The predicted class of each row of `output`, for accuracy."""
+        return predicted_labels(output, self.threshold)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class MSE(Loss):
+    """Quadratic cost L = 1/(2N) Σ_n ‖a_n − y_n‖²; ∂L/∂a = (a − y) / N. The ½ cancels the 2."""
+
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        self.diff = output - target_matrix(target, output)  # a − y, (N, K)
+        n = output.shape[0]
+        return float(np.vdot(self.diff, self.diff)) / (2 * n)
+
+    def backward(self) -> np.ndarray:
+        return self.diff / self.diff.dtype.type(self.diff.shape[0])
+
+
+class CrossEntropy(Loss):
+    """Cross-entropy on probabilities: L = −1/N Σ y log p; ∂L/∂p = −y / (N p).
+
+    For a network whose last layer is `Softmax`. p is clipped to [tiny, 1] first, so log(0) and
+    division by 0 never happen (a probability that underflowed to 0 counts as the smallest float).
+    """
+
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        tiny = np.finfo(output.dtype).tiny
+        self.p = np.clip(output, tiny, 1)
+        self.y = target_matrix(target, output)
+        n = output.shape[0]
+        return -float(np.vdot(self.y, np.log(self.p))) / n
+
+    def backward(self) -> np.ndarray:
+        n = self.p.shape[0]
+        return -self.y / (self.p * self.p.dtype.type(n))
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """log p_k = z_k − m − log Σ_j e^(z_j − m), m = max_j z_j (log-sum-exp), row-wise."""
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+class SoftmaxCrossEntropy(Loss):
+    """Softmax and cross-entropy fused, from logits z (N, K).
+
+    L = −1/N Σ_n log p_{n, y_n}, with log p from log-sum-exp; ∂L/∂z = (p − y) / N exactly,
+    since ∂L/∂z_j = Σ_k (−y_k / p_k) · p_k (δ_kj − p_j) = p_j Σ_k y_k − y_j = p_j − y_j.
+    """
+
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        logp = log_softmax(output)
+        n = output.shape[0]
+        target = np.asarray(target)
+        if target.ndim == 1:  # integer labels: pick log p of the true class, no one-hot needed
+            self.labels_ = target
+            self.y = None
+            loss = -float(logp[np.arange(n), target].sum()) / n
+        else:
+            self.labels_ = None
+            self.y = target_matrix(target, output)
+            loss = -float(np.vdot(self.y, logp)) / n
+        self.p = np.exp(logp, out=logp)  # p = e^(log p), reusing the buffer
+        return loss
+
+    def backward(self) -> np.ndarray:
+        n = self.p.shape[0]
+        grad = self.p.copy()
+        if self.labels_ is not None:
+            grad[np.arange(n), self.labels_] -= 1  # p − y, with y one-hot
+        else:
+            grad -= self.y
+        grad /= grad.dtype.type(n)
+        return grad
+
+    def labels(self, output: np.ndarray) -> np.ndarray:
+        return output.argmax(axis=1)
+
+
+def softplus(z: np.ndarray) -> np.ndarray:
+    """log(1 + e^z) = max(z, 0) + log(1 + e^(−|z|)): never overflows."""
+    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+
+
+class BinaryCrossEntropy(Loss):
+    """Sigmoid and binary cross-entropy fused, from logits z (N, K), each unit its own yes/no.
+
+    With log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z):
+        L = 1/N Σ_n Σ_k [softplus(z) − y z]        (the same expression, rearranged)
+        ∂L/∂z = (σ(z) − y) / N                      (softplus' = σ)
+    Integer labels become one-hot rows (K > 1) or a column (K = 1).
+    """
+
+    threshold = 0.0  # σ(z) > 0.5 exactly when z > 0
+
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        self.z = output
+        self.y = target_matrix(target, output)
+        n = output.shape[0]
+        return float((softplus(output) - self.y * output).sum()) / n
+
+    def backward(self) -> np.ndarray:
+        n = self.z.shape[0]
+        grad = sigmoid(self.z) - self.y
+        grad /= grad.dtype.type(n)
+        return grad
+
+
+#: Losses by the name the command line and model files use.
+LOSSES: dict[str, type[Loss]] = {
+    "mse": MSE,
+    "cross_entropy": CrossEntropy,
+    "softmax_cross_entropy": SoftmaxCrossEntropy,
+    "binary_cross_entropy": BinaryCrossEntropy,
+}

@@ -1,0 +1,185 @@
+"""`Sequential`: layers applied one after another, forward in order and backward in reverse.
+
+    forward:   a⁰ = x,  aˡ = layerˡ(aˡ⁻¹),  output = aᴸ
+    backward:  g = ∂L/∂output,  g ← layerˡ.backward(g) for l = L … 1   (the chain rule, layer by layer)
+
+A network trained with a fused loss (`SoftmaxCrossEntropy`, `BinaryCrossEntropy`) ends in raw
+scores; its `output_activation` ("softmax" or "sigmoid") is applied only by `predict_proba`, so the
+probabilities a user sees are those the loss trained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from barenet.nn.activations import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, sigmoid, softmax
+from barenet.nn.layer import Layer
+from barenet.nn.layers import Dense, Dropout, Identity
+
+#: Layers by the name model files use.
+LAYERS: dict[str, type[Layer]] = {
+    "Dense": Dense,
+    "ReLU": ReLU,
+    "LeakyReLU": LeakyReLU,
+    "Sigmoid": Sigmoid,
+    "Tanh": Tanh,
+    "Softmax": Softmax,
+    "Identity": Identity,
+    "Dropout": Dropout,
+}
+
+OUTPUT_ACTIVATIONS = ("softmax", "sigmoid", None)
+
+
+class Sequential:
+    """A feed-forward network: a list of layers.
+
+    forward(x, training=False) -> output         x: (batch, n_in)
+    backward(grad, input_grad=True) -> ∂L/∂x     grad = ∂L/∂output; None when input_grad is False
+    parameters() -> [(parameter, gradient), ...] in a fixed order, for the optimiser
+    """
+
+    def __init__(self, layers: Sequence[Layer], output_activation: str | None = None) -> None:
+        if output_activation not in OUTPUT_ACTIVATIONS:
+            raise ValueError(f"output_activation must be one of {OUTPUT_ACTIVATIONS}")
+        self.layers = list(layers)
+        self.output_activation = output_activation
+        for previous, layer in zip(self.layers, self.layers[1:]):
+            # An activation right after Dense may overwrite Dense's fresh output (see activations).
+            if isinstance(previous, Dense) and hasattr(layer, "inplace"):
+                layer.inplace = True
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    def backward(self, grad: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """Backpropagate ∂L/∂output through every layer, filling each layer's parameter gradients.
+
+        With `input_grad=False` (training) the first Dense layer skips ∂L/∂x, which nothing uses.
+        """
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            if i == 0 and not input_grad:
+                if isinstance(layer, Dense):
+                    layer.backward(grad, input_grad=False)
+                    return None
+                layer.backward(grad)
+                return None
+            grad = layer.backward(grad)
+        return grad
+
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(parameter, gradient) pairs of every layer, in order: W₁, b₁, W₂, b₂, …"""
+        return [pair for layer in self.layers for pair in layer.parameters()]
+
+    def named_parameters(self) -> list[tuple[str, np.ndarray]]:
+        """("<layer index>.<name>", parameter) pairs, e.g. ("0.W", W₁): the names model files use."""
+        return [
+            (f"{i}.{name}", getattr(layer, name))
+            for i, layer in enumerate(self.layers)
+            for name in layer.param_names
+        ]
+
+    def parameter_count(self) -> int:
+        return sum(p.size for p, _ in self.parameters())
+
+    @property
+    def dtype(self) -> np.dtype:
+        params = self.parameters()
+        return params[0][0].dtype if params else np.dtype(np.float32)
+
+    def predict_proba(self, x: np.ndarray, batch_size: int = 4096) -> np.ndarray:
+        """Class probabilities (batch, K), in batches: softmax or sigmoid of the scores if fused."""
+        x = np.asarray(x)
+        if x.dtype != self.dtype:
+            x = x.astype(self.dtype)
+        out = [self._probabilities(self.forward(x[i : i + batch_size])) for i in
+               range(0, len(x), batch_size)]
+        if not out:
+            return np.zeros((0, self.output_size()), dtype=self.dtype)
+        return np.concatenate(out)
+
+    def _probabilities(self, scores: np.ndarray) -> np.ndarray:
+        if self.output_activation == "softmax":
+            return softmax(scores)
+        if self.output_activation == "sigmoid":
+            return sigmoid(scores)
+        return scores
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Predicted class per row: argmax of the probabilities, or p > 0.5 for one output unit."""
+        p = self.predict_proba(x)
+        if p.shape[1] == 1:
+            return (p[:, 0] > 0.5).astype(np.int64)
+        return p.argmax(axis=1)
+
+    def input_size(self) -> int:
+        for layer in self.layers:
+            if isinstance(layer, Dense):
+                return layer.n_in
+        raise ValueError("the network has no Dense layer, so its input size is unknown")
+
+    def output_size(self) -> int:
+        n = self.input_size()
+        for layer in self.layers:
+            n = layer.output_size(n)
+        return n
+
+    def summary(self) -> str:
+        """A table of the layers, their output sizes and parameter counts."""
+        rows = [("#", "layer", "output", "parameters")]
+        n = self.input_size()
+        rows.append(("", "input", str(n), ""))
+        for i, layer in enumerate(self.layers):
+            n = layer.output_size(n)
+            count = sum(p.size for p, _ in layer.parameters())
+            label = f"Dense({layer.n_in} → {layer.n_out})" if isinstance(layer, Dense) else repr(layer)
+            rows.append((str(i), label, str(n), f"{count:,}" if count else ""))
+        if self.output_activation:
+            rows.append(("", f"({self.output_activation} in predict_proba)", str(n), ""))
+        widths = [max(len(r[c]) for r in rows) for c in range(4)]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+        lines.insert(1, "-" * len(lines[0]))
+        lines.append(f"total parameters: {self.parameter_count():,}")
+        return "\n".join(lines)
+
+    def describe(self) -> str:
+        """One line: the layer sizes and activations, e.g. '784-512(relu)-512(relu)-10'."""
+        parts = [str(self.input_size())]
+        for layer in self.layers:
+            if isinstance(layer, Dense):
+                parts.append(str(layer.n_out))
+            elif not isinstance(layer, Identity):
+                parts[-1] += f"({type(layer).__name__.lower()})"
+        return "-".join(parts)
+
+    # Architecture as plain data, for model files.
+    def to_config(self) -> dict[str, Any]:
+        return {
+            "layers": [{"type": type(layer).__name__, **layer.config()} for layer in self.layers],
+            "output_activation": self.output_activation,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], rng: np.random.Generator | int | None = 0,
+                    dtype: np.dtype | type = np.float32) -> Sequential:
+        """Rebuild the architecture (parameters freshly initialised; load values afterwards)."""
+        layers = []
+        for spec in config["layers"]:
+            args = dict(spec)
+            kind = args.pop("type")
+            if kind not in LAYERS:
+                raise ValueError(f"unknown layer type {kind!r}")
+            if kind == "Dense":
+                layers.append(Dense(**args, rng=rng, dtype=dtype))
+            else:
+                layers.append(LAYERS[kind](**args))
+        return cls(layers, output_activation=config.get("output_activation"))
+
+    def __repr__(self) -> str:
+        return f"Sequential({self.describe()})"
