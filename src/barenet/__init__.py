@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from barenet.nn import *  # noqa: E402,F403  (the engine's public API, re-exported)
-from barenet.nn import __all__ as _nn_all  # noqa: E402
+from barenet.nn import *  # noqa: F403  (the engine's public API, re-exported)
+from barenet.nn import __all__ as _nn_all
 
 __all__ = ["__version__", *_nn_all]

@@ -47,7 +47,7 @@ class Sequential:
             raise ValueError(f"output_activation must be one of {OUTPUT_ACTIVATIONS}")
         self.layers = list(layers)
         self.output_activation = output_activation
-        for previous, layer in zip(self.layers, self.layers[1:]):
+        for previous, layer in zip(self.layers[:-1], self.layers[1:], strict=True):
             # An activation right after Dense may overwrite Dense's fresh output (see activations).
             if isinstance(previous, Dense) and hasattr(layer, "inplace"):
                 layer.inplace = True
@@ -143,7 +143,7 @@ class Sequential:
         if self.output_activation:
             rows.append(("", f"({self.output_activation} in predict_proba)", str(n), ""))
         widths = [max(len(r[c]) for r in rows) for c in range(4)]
-        lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
         lines.insert(1, "-" * len(lines[0]))
         lines.append(f"total parameters: {self.parameter_count():,}")
         return "\n".join(lines)
