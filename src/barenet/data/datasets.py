@@ -1,0 +1,370 @@
+"""Datasets by name: where their files are, what they must contain, and loading them.
+
+    DATASETS                         name -> DatasetSpec ("mnist", "fashion-mnist")
+    resolve_data_dir(name, data_dir=None) -> Path
+    load_dataset(name, data_dir=None, download=True, progress=True) -> Dataset
+
+Where the files are looked for, first match wins:
+
+1. `data_dir` (the `--data-dir` flag),
+2. the environment variable `BARENET_DATA_DIR`,
+3. for `mnist`, the copy bundled inside the package (`barenet/data/mnist/`), so that
+   `pip install` then `barenet train` works with no network,
+4. the user cache `$XDG_CACHE_HOME/barenet/<name>` (default `~/.cache/barenet/<name>`).
+
+In the directory, each file is found under its distributed name (`train-images-idx3-ubyte.gz`),
+uncompressed (`train-images-idx3-ubyte`), or with Kaggle's dot (`train-images.idx3-ubyte`).
+Missing files are downloaded (see `download.py`) when `download=True`. A directory holding
+`train.csv` and `test.csv` instead of IDX files is read as CSV (`label,pixel0,...,pixel783`, see
+`csv_import.py`); such data is never canonical.
+
+Every file is verified on every load: SHA-256 of the decompressed content costs ~30 ms for all
+of MNIST on this machine (hashlib, SHA extensions), less than keeping a verification record in
+sync with the files would cost in code and in ways to go stale. Checksum policy:
+
+* the bundled copy and the user cache must be canonical (a mismatch there is corruption: fatal);
+* a directory the user chose (`data_dir`, `BARENET_DATA_DIR`) may hold valid IDX files that are
+  not the canonical content (a slice of MNIST, a custom set): it loads, with `canonical=False`
+  and a one-line note in `Dataset.notes` for the caller to print;
+* a file that is another dataset's canonical file (MNIST asked for, Fashion-MNIST found) is fatal;
+* downloads must match exactly (see `download.py`).
+
+Arrays of a `Dataset` are read-only (images are zero-copy views on the decompressed bytes), so
+the verified data cannot be changed by accident; `prepare.py` returns new arrays.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from barenet.data.checksums import (
+    FASHION_MNIST_CHECKSUMS,
+    MNIST_CHECKSUMS,
+    NOT_CANONICAL,
+    VERIFIED,
+    Checksum,
+    digest,
+    file_status,
+    sha256_hex,
+)
+from barenet.data.idx import (
+    check_images,
+    check_labels,
+    decompress,
+    parse_idx,
+    read_raw,
+)
+from barenet.errors import DataError
+
+ENV_VAR = "BARENET_DATA_DIR"
+BUNDLED_DIR = Path(__file__).resolve().parent / "mnist"
+ROLES = ("train_images", "train_labels", "test_images", "test_labels")
+IDX_FILES = {
+    "train_images": "train-images-idx3-ubyte.gz",
+    "train_labels": "train-labels-idx1-ubyte.gz",
+    "test_images": "t10k-images-idx3-ubyte.gz",
+    "test_labels": "t10k-labels-idx1-ubyte.gz",
+}
+CSV_FILES = {"train": "train.csv", "test": "test.csv"}
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """What a named dataset is: its files, their checksums, its classes and where to fetch it.
+
+    files: role -> distributed file name (gzip), roles as in `ROLES`.
+    checksums: file name -> canonical `Checksum`.
+    mirrors: base URLs, tried in order, each ending in "/".
+    bundled: directory of a copy shipped inside the package, or None.
+    """
+
+    name: str
+    title: str
+    class_names: tuple[str, ...]
+    checksums: dict[str, Checksum]
+    mirrors: tuple[str, ...]
+    files: dict[str, str] = field(default_factory=lambda: dict(IDX_FILES))
+    image_shape: tuple[int, int] = (28, 28)
+    bundled: Path | None = None
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
+
+DATASETS: dict[str, DatasetSpec] = {
+    "mnist": DatasetSpec(
+        name="mnist",
+        title="MNIST",
+        class_names=tuple(str(d) for d in range(10)),
+        checksums=MNIST_CHECKSUMS,
+        mirrors=(
+            "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "https://storage.googleapis.com/cvdf-datasets/mnist/",
+        ),
+        bundled=BUNDLED_DIR,
+    ),
+    "fashion-mnist": DatasetSpec(
+        name="fashion-mnist",
+        title="Fashion-MNIST",
+        class_names=(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+        ),
+        checksums=FASHION_MNIST_CHECKSUMS,
+        mirrors=(
+            "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+            "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """One file as loaded: where, its status against the canonical checksum, what it holds.
+
+    status: "verified", "not canonical" or "unverified" (no checksum applies: an uncompressed
+    Fashion-MNIST file, a CSV). downloaded: fetched by this call.
+    """
+
+    role: str
+    path: Path
+    status: str
+    sha256: str
+    shape: tuple[int, ...]
+    downloaded: bool = False
+
+
+@dataclass
+class Dataset:
+    """A loaded dataset: read-only arrays plus where they came from and how they checked out.
+
+    train_images: (60000, 28, 28) uint8    train_labels: (60000,) int64 in [0, n_classes)
+    test_images:  (10000, 28, 28) uint8    test_labels:  (10000,) int64
+    canonical: every file matched its canonical checksum.
+    sha256: file name -> SHA-256 of its decompressed content.
+    notes: one-line remarks for the caller to show (e.g. "not the canonical data").
+    source: "argument", "environment", "bundled", "cache" or "csv".
+    """
+
+    name: str
+    directory: Path
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    test_images: np.ndarray
+    test_labels: np.ndarray
+    class_names: list[str]
+    canonical: bool
+    sha256: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+    files: dict[str, FileReport] = field(default_factory=dict)
+    source: str = "argument"
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
+
+def get_spec(name: str) -> DatasetSpec:
+    """The `DatasetSpec` called `name`, or a `DataError` listing the known names."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise DataError(
+            f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}"
+        ) from None
+
+
+def cache_dir(name: str) -> Path:
+    """`$XDG_CACHE_HOME/barenet/<name>`, or `~/.cache/barenet/<name>` when that is unset."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "barenet" / name
+
+
+def locate(
+    name: str, data_dir: str | os.PathLike | None = None, *, use_bundled: bool = True
+) -> tuple[Path, str]:
+    """(directory, source) for dataset `name`, by the precedence in the module docstring.
+
+    source is "argument", "environment", "bundled" or "cache".
+    """
+    spec = get_spec(name)
+    if data_dir is not None and str(data_dir) != "":
+        return Path(data_dir).expanduser().absolute(), "argument"
+    env = os.environ.get(ENV_VAR, "")
+    if env:
+        return Path(env).expanduser().absolute(), "environment"
+    if use_bundled and spec.bundled is not None:
+        if all((spec.bundled / f).is_file() for f in spec.files.values()):
+            return spec.bundled, "bundled"
+    return cache_dir(name), "cache"
+
+
+def resolve_data_dir(
+    name: str = "mnist", data_dir: str | os.PathLike | None = None, *, use_bundled: bool = True
+) -> Path:
+    """The directory dataset `name` is read from (see `locate` for the precedence)."""
+    return locate(name, data_dir, use_bundled=use_bundled)[0]
+
+
+def find_file(directory: Path, distributed_name: str) -> Path | None:
+    """The file for `distributed_name` in `directory`: as distributed, uncompressed or Kaggle's.
+
+    E.g. "train-images-idx3-ubyte.gz", "train-images-idx3-ubyte", "train-images.idx3-ubyte".
+    """
+    plain = distributed_name.removesuffix(".gz")
+    for candidate in (distributed_name, plain, plain.replace("-idx", ".idx")):
+        path = directory / candidate
+        if path.exists():
+            return path
+    return None
+
+
+def load_dataset(
+    name: str = "mnist",
+    data_dir: str | os.PathLike | None = None,
+    download: bool = True,
+    progress: bool = True,
+    *,
+    use_bundled: bool = True,
+    mirrors: Sequence[str] | None = None,
+    timeout: float = 30.0,
+    retries: int = 2,
+    backoff: float = 1.0,
+) -> Dataset:
+    """Find, (download,) verify, validate and load dataset `name`.
+
+    data_dir: `--data-dir`; None follows the precedence of the module docstring.
+    download: fetch missing files from `mirrors` (default: the dataset's public mirrors).
+    progress: show tqdm progress bars on stderr while downloading.
+    use_bundled: False skips the copy inside the package (MNIST then lives in the user cache).
+    Raises `DataError` (one line: the file, what is wrong, the fix) on anything wrong.
+    """
+    spec = get_spec(name)
+    directory, source = locate(name, data_dir, use_bundled=use_bundled)
+    if directory.exists() and not directory.is_dir():
+        raise DataError(f"{directory}: is a file, not a directory; point --data-dir at a directory")
+
+    found = {role: find_file(directory, spec.files[role]) for role in ROLES}
+    if not any(found.values()) and all((directory / f).is_file() for f in CSV_FILES.values()):
+        from barenet.data.csv_import import load_csv_dataset
+
+        return load_csv_dataset(
+            directory / CSV_FILES["train"], directory / CSV_FILES["test"],
+            name=name, class_names=spec.class_names, image_shape=spec.image_shape,
+        )
+
+    missing = [spec.files[role] for role in ROLES if found[role] is None]
+    downloaded: set[str] = set()
+    if missing:
+        if not download:
+            raise DataError(
+                f"{directory}: missing {', '.join(missing)} of {spec.title}; put the files "
+                "there, point --data-dir at a directory that holds them, or let barenet download "
+                "them (no --no-download)"
+            )
+        from barenet.data.download import download_files
+
+        download_files(
+            missing, directory, spec.mirrors if mirrors is None else mirrors, spec.checksums,
+            dataset=spec.title, all_names=list(spec.files.values()), progress=progress,
+            timeout=timeout, retries=retries, backoff=backoff,
+        )
+        downloaded = set(missing)
+        found = {role: find_file(directory, spec.files[role]) for role in ROLES}
+
+    arrays: dict[str, np.ndarray] = {}
+    reports: dict[str, FileReport] = {}
+    for role in ROLES:
+        path = found[role]
+        assert path is not None
+        array, report = _load_file(spec, role, path, source, spec.files[role] in downloaded)
+        arrays[role], reports[role] = array, report
+
+    for split in ("train", "test"):
+        images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
+        if len(images) != len(labels):
+            raise DataError(
+                f"{reports[f'{split}_labels'].path}: {len(labels)} labels for {len(images)} "
+                f"images in {reports[f'{split}_images'].path.name}; the two files must come "
+                "from the same dataset, replace the wrong one"
+            )
+
+    canonical = all(r.status == VERIFIED for r in reports.values())
+    notes = []
+    if not canonical:
+        odd = [f"{r.path.name} {r.status}" for r in reports.values() if r.status != VERIFIED]
+        notes.append(
+            f"note: {directory} does not hold the canonical {spec.title} ({', '.join(odd)}); "
+            "it loads, but results are not comparable with published figures"
+        )
+    return Dataset(
+        name=name,
+        directory=directory,
+        train_images=arrays["train_images"],
+        train_labels=arrays["train_labels"],
+        test_images=arrays["test_images"],
+        test_labels=arrays["test_labels"],
+        class_names=list(spec.class_names),
+        canonical=canonical,
+        sha256={r.path.name: r.sha256 for r in reports.values()},
+        notes=notes,
+        files=reports,
+        source=source,
+    )
+
+
+def _load_file(
+    spec: DatasetSpec, role: str, path: Path, source: str, downloaded: bool
+) -> tuple[np.ndarray, FileReport]:
+    """Read, checksum and validate one file; images stay uint8 views, labels become int64."""
+    raw = read_raw(path)
+    content = decompress(raw, path)
+    content_sha256 = sha256_hex(content)
+    checksum = spec.checksums.get(spec.files[role])
+    status = file_status(checksum, raw, content, content_sha256)
+    if status == NOT_CANONICAL:
+        _refuse_other_dataset(spec, role, path, raw, content, content_sha256)
+        if source in ("bundled", "cache"):
+            fix = (
+                "reinstall barenet (pip install --force-reinstall barenet)"
+                if source == "bundled"
+                else "delete it so that it is downloaded again"
+            )
+            raise DataError(
+                f"{path}: content does not match the canonical {spec.title} "
+                f"({checksum.describe()} is {digest(checksum, raw, content, content_sha256)}, "
+                f"expected "
+                f"{checksum.hexdigest}); the file is corrupt, {fix}"
+            )
+    array = parse_idx(content, path)
+    if role.endswith("images"):
+        check_images(array, path, spec.image_shape)
+    else:
+        check_labels(array, path, spec.n_classes)
+        array = array.astype(np.int64)
+        array.flags.writeable = False
+    report = FileReport(role, path, status, content_sha256, array.shape, downloaded)
+    return array, report
+
+
+def _refuse_other_dataset(spec, role, path, raw, content, content_sha256) -> None:
+    """Raise when `path` is the canonical file of another dataset (MNIST for Fashion-MNIST)."""
+    for other in DATASETS.values():
+        if other.name == spec.name:
+            continue
+        checksum = other.checksums.get(other.files.get(role, ""))
+        status = file_status(checksum, raw, content, content_sha256)
+        if checksum is not None and status == VERIFIED:
+            raise DataError(
+                f"{path}: this is {other.title}'s {role.replace('_', ' ')} file, not "
+                f"{spec.title}'s; point --data-dir (or {ENV_VAR}) at a {spec.title} directory, "
+                f"or ask for --dataset {other.name}"
+            )

@@ -1,0 +1,241 @@
+"""The IDX file format of MNIST: read (validating before trusting), and write.
+
+An IDX file is a header followed by one big-endian array::
+
+    bytes 0-1   0x00 0x00                 magic
+    byte  2     type code                 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32,
+                                          0x0D float32, 0x0E float64
+    byte  3     ndim                      number of dimensions (1 for labels, 3 for images)
+    4·ndim      dims                      each a big-endian uint32: (N,) or (N, rows, cols)
+    rest        data                      prod(dims) items, C order, big-endian
+
+Either the raw file or its gzip (`.gz`) is accepted. Reading is one `gzip.decompress` and one
+`numpy.frombuffer` (no per-pixel loop); every claim of the header is checked against the bytes
+actually present *before* any array is built, so a header claiming 2³¹ images allocates nothing.
+
+    read_idx(path) -> ndarray                  any valid IDX file, read-only view on its bytes
+    read_images(path, shape=(28, 28))          (N, 28, 28) uint8
+    read_labels(path, n_classes=10)            (N,) uint8, every value in [0, n_classes)
+    read_raw(path) -> bytes                    the file's bytes as stored
+    decompress(raw, path) -> bytes             gunzip (by magic bytes) with clear errors
+    read_idx_bytes(path) -> bytes              the decompressed content (what checksums cover)
+    parse_idx(content, path) -> ndarray        validate and view already-decompressed content
+    encode_idx(array) -> bytes                 the IDX bytes of an array
+    write_idx(path, array)                     gzip-compressed when `path` ends in `.gz`
+
+Every problem raises `DataError` with one line naming the file, what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from barenet.errors import DataError
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+# IDX type code -> big-endian NumPy dtype, and back.
+TYPE_CODES: dict[int, np.dtype] = {
+    0x08: np.dtype(">u1"),
+    0x09: np.dtype(">i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
+_CODE_OF_KIND: dict[tuple[str, int], int] = {
+    (dtype.kind, dtype.itemsize): code for code, dtype in TYPE_CODES.items()
+}
+
+REPLACE_HINT = "replace it with a good copy (or delete it so that `barenet data` downloads it)"
+
+
+def read_raw(path: str | os.PathLike) -> bytes:
+    """The bytes of the file at `path` as stored (still compressed if it is gzip).
+
+    A missing file, a directory, an unreadable file and an empty file each raise `DataError`.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(
+            f"{path}: file not found; put the file there or point --data-dir at the directory "
+            "that holds it"
+        ) from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory, not an IDX file; remove or rename it") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+    if not raw:
+        raise DataError(f"{path}: file is empty (0 bytes); {REPLACE_HINT}")
+    return raw
+
+
+def is_gzip(raw: bytes) -> bool:
+    """True when `raw` starts with the gzip magic bytes 1f 8b."""
+    return raw[:2] == GZIP_MAGIC
+
+
+def decompress(raw: bytes, path: str | os.PathLike) -> bytes:
+    """The IDX content of a file's `raw` bytes: gunzipped when they are gzip (by magic bytes).
+
+    A `.gz` name on a file that is not gzip, a truncated gzip stream and corrupt gzip data each
+    raise their own `DataError`.
+    """
+    path = Path(path)
+    if is_gzip(raw):
+        return _gunzip(raw, path)
+    if path.suffix == ".gz":
+        if raw[:2] == b"\x00\x00" and len(raw) >= 4 and raw[2] in TYPE_CODES:
+            raise DataError(
+                f"{path}: named .gz but not gzip-compressed (it is a plain IDX file, perhaps "
+                f"decompressed by a browser); rename it to {path.with_suffix('').name}"
+            )
+        raise DataError(
+            f"{path}: named .gz but not a gzip file (starts with bytes {raw[:4].hex(' ')}, "
+            f"expected 1f 8b); {REPLACE_HINT}"
+        )
+    return raw
+
+
+def read_idx_bytes(path: str | os.PathLike) -> bytes:
+    """The decompressed IDX content of the file at `path` (what the SHA-256 checksums cover)."""
+    return decompress(read_raw(path), path)
+
+
+def _gunzip(raw: bytes, path: Path) -> bytes:
+    try:
+        return gzip.decompress(raw)
+    except EOFError:
+        raise DataError(
+            f"{path}: gzip stream is truncated ({len(raw)} bytes; the download or copy was "
+            f"cut short); {REPLACE_HINT}"
+        ) from None
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise DataError(f"{path}: corrupt gzip data ({exc}); {REPLACE_HINT}") from None
+
+
+def parse_idx(content: bytes, path: str | os.PathLike = "<bytes>") -> np.ndarray:
+    """Validate decompressed IDX `content` and return a read-only array viewing it.
+
+    The array has the header's dims and the native-endian version of its type (uint8 stays a
+    zero-copy view; wider types are byte-swapped into a copy).
+    """
+    n = len(content)
+    if n < 4:
+        raise DataError(f"{path}: only {n} bytes, too short for an IDX header; {REPLACE_HINT}")
+    if content[0] != 0 or content[1] != 0:
+        raise DataError(
+            f"{path}: not an IDX file (magic bytes {content[:4].hex(' ')}, expected "
+            f"00 00 <type> <ndim>); {REPLACE_HINT}"
+        )
+    code, ndim = content[2], content[3]
+    if code not in TYPE_CODES:
+        raise DataError(
+            f"{path}: unknown IDX type code 0x{code:02X} (expected one of "
+            f"{', '.join(f'0x{c:02X}' for c in TYPE_CODES)}); {REPLACE_HINT}"
+        )
+    if ndim == 0:
+        raise DataError(f"{path}: IDX header declares 0 dimensions; {REPLACE_HINT}")
+    header = 4 + 4 * ndim
+    if n < header:
+        raise DataError(
+            f"{path}: truncated IDX header ({n} bytes, the {ndim} dimensions need {header}); "
+            f"{REPLACE_HINT}"
+        )
+    dims = tuple(int(d) for d in np.frombuffer(content, dtype=">u4", count=ndim, offset=4))
+    dtype = TYPE_CODES[code]
+    expected = dtype.itemsize
+    for d in dims:  # Python ints: no overflow however large the header's claims
+        expected *= d
+    present = n - header
+    if present != expected:
+        what = "truncated" if present < expected else "longer than its header says"
+        raise DataError(
+            f"{path}: {what}: header declares shape {dims} of {dtype.name} "
+            f"({expected} data bytes) but {present} are present; {REPLACE_HINT}"
+        )
+    array = np.frombuffer(content, dtype=dtype, offset=header).reshape(dims)
+    if dtype.itemsize > 1:
+        array = array.astype(dtype.newbyteorder("="))
+        array.flags.writeable = False
+    return array
+
+
+def read_idx(path: str | os.PathLike) -> np.ndarray:
+    """Read and validate any IDX file (`.gz` or not): a read-only array of the header's shape."""
+    return parse_idx(read_idx_bytes(path), path)
+
+
+def check_images(array: np.ndarray, path: str | os.PathLike, shape=(28, 28)) -> np.ndarray:
+    """Check `array` is (N, *shape) uint8 images; return it unchanged."""
+    if array.dtype != np.uint8 or array.ndim != 1 + len(shape) or array.shape[1:] != shape:
+        want = "×".join(map(str, shape))
+        raise DataError(
+            f"{path}: expected uint8 images of {want} pixels, shape (N, {want}), found "
+            f"{array.dtype.name} of shape {'×'.join(map(str, array.shape))}; is this a labels "
+            "file or another dataset? Use the images file here"
+        )
+    return array
+
+
+def check_labels(array: np.ndarray, path: str | os.PathLike, n_classes: int = 10) -> np.ndarray:
+    """Check `array` is (N,) integer labels with every value in [0, n_classes); return it."""
+    if array.ndim != 1 or array.dtype.kind not in "iu":
+        raise DataError(
+            f"{path}: expected a 1-D array of integer labels, found {array.dtype.name} of shape "
+            f"{array.shape}; is this an images file? Use the labels file here"
+        )
+    if array.size:
+        lo, hi = int(array.min()), int(array.max())
+        if lo < 0 or hi >= n_classes:
+            bad = lo if lo < 0 else hi
+            raise DataError(
+                f"{path}: label value {bad} is out of range (expected 0..{n_classes - 1}); "
+                f"{REPLACE_HINT}"
+            )
+    return array
+
+
+def read_images(path: str | os.PathLike, shape: tuple[int, ...] = (28, 28)) -> np.ndarray:
+    """Read an IDX images file: (N, *shape) uint8, read-only."""
+    return check_images(read_idx(path), path, shape)
+
+
+def read_labels(path: str | os.PathLike, n_classes: int = 10) -> np.ndarray:
+    """Read an IDX labels file: (N,) uint8 with values in [0, n_classes), read-only."""
+    return check_labels(read_idx(path), path, n_classes)
+
+
+def encode_idx(array: np.ndarray) -> bytes:
+    """The IDX bytes (header + big-endian data) of `array`, uncompressed."""
+    array = np.asarray(array)
+    code = _CODE_OF_KIND.get((array.dtype.kind, array.dtype.itemsize))
+    if code is None or array.dtype.kind == "b":
+        raise DataError(
+            f"cannot write dtype {array.dtype} as IDX (supported: uint8, int8, int16, int32, "
+            "float32, float64); convert the array first"
+        )
+    if not 1 <= array.ndim <= 255:
+        raise DataError(f"cannot write a {array.ndim}-dimensional array as IDX (1 to 255)")
+    header = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
+    return header + np.ascontiguousarray(array, dtype=TYPE_CODES[code]).tobytes()
+
+
+def write_idx(path: str | os.PathLike, array: np.ndarray) -> Path:
+    """Write `array` as an IDX file, gzip-compressed when the name ends in `.gz`; return the path.
+
+    `mtime=0` makes the gzip bytes reproducible (the same array always gives the same file).
+    """
+    path = Path(path)
+    content = encode_idx(array)
+    if path.suffix == ".gz":
+        content = gzip.compress(content, compresslevel=6, mtime=0)
+    path.write_bytes(content)
+    return path
