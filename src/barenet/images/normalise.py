@@ -1,0 +1,101 @@
+"""MNIST's own size and position normalisation, applied to a user's digit.
+
+LeCun, Bottou, Bengio & Haffner (1998) made MNIST by fitting each NIST digit into a 20×20 box,
+keeping its aspect ratio, with anti-aliasing (hence grey levels), then placing it in a 28×28 field
+so that its centre of mass sits at the centre. The 10,000 test digits confirm it: the bounding
+box of the non-zero pixels has a longest side of exactly 20 for all but 3 of them, and the centre
+of mass, in pixel-index coordinates, is within 0.5 of (14, 14) for every one.
+
+A model trained on MNIST has only ever seen digits of that size at that place, so a user's digit
+must be given the same treatment or the model reads it badly:
+
+- *why 20×20*: the stroke width and the digit's size relative to the 28×28 field are what the
+  first layer's weights were tuned to; a digit filling the whole frame, or a quarter of it, lights
+  up inputs that were always dark in training;
+- *why the centre of mass* (and not the box centre): it is what MNIST used, and it is robust to a
+  long tail (the stem of a 7, the foot of a 2) that would shift a box-centred digit;
+- *why an area-averaging (BOX) filter*: shrinking by averaging the ink under each output pixel is
+  exactly how anti-aliasing renders a sharp stroke at low resolution, and it never spreads ink
+  outside the 20×20 box, as MNIST never does;
+- *why an integer shift*: MNIST's digits were moved by whole pixels (their centres of mass scatter
+  over ±0.5 around (14, 14)); a sub-pixel shift would blur every stroke.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from barenet.images.ink import find_ink
+
+FIELD = 28  # MNIST's image side
+BOX = 20  # the box MNIST fits each digit into, keeping its aspect ratio
+CENTRE = 14.0  # where MNIST puts the centre of mass, in pixel-index coordinates (row, column)
+
+
+def mnist_style(gray: np.ndarray, *, ink: str = "auto", source_name: str = "image") -> np.ndarray:
+    """A user's grayscale digit as MNIST would have it.
+
+    gray: (H, W) float brightness in [0, 1] (0 = black, 1 = white), dark ink on light paper or
+    the other way round (`ink` = "auto", "dark" or "light"). Returns (28, 28) float32 in [0, 1],
+    white ink (1) on black (0), the ink fitted into a 20×20 box keeping its aspect ratio and
+    shifted so that its centre of mass lies within half a pixel of (14, 14). Raises `ImageError`
+    when there is no ink. `mnist_style_with_notes` also returns what the user may want to know.
+    """
+    return mnist_style_with_notes(gray, ink=ink, source_name=source_name)[0]
+
+
+def mnist_style_with_notes(
+    gray: np.ndarray, *, ink: str = "auto", source_name: str = "image"
+) -> tuple[np.ndarray, list[str]]:
+    """`mnist_style`, and the notes found on the way (specks dropped, digit cut off)."""
+    inked, notes = find_ink(gray, ink=ink, source_name=source_name)
+    return fit_and_centre(inked), notes
+
+
+def fit_and_centre(inked: np.ndarray) -> np.ndarray:
+    """Crop ink to its bounding box, fit it in 20×20 and centre its mass in 28×28.
+
+    inked: (H, W) float32 ink strength in [0, 1] with at least one non-zero pixel.
+    Returns (28, 28) float32 in [0, 1].
+    """
+    rows = np.flatnonzero(inked.any(axis=1))
+    cols = np.flatnonzero(inked.any(axis=0))
+    crop = inked[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]  # (h, w) the ink's bounding box
+    digit = _fit_box(crop)  # (h', w') with max(h', w') == 20
+    return _centre_of_mass_paste(digit)
+
+
+def _fit_box(crop: np.ndarray) -> np.ndarray:
+    """Resize crop (h, w) so that its longest side is 20, keeping the aspect ratio.
+
+    Shrinking averages the ink under each output pixel (BOX); enlarging a tiny digit uses
+    bilinear interpolation, which (unlike Lanczos or bicubic) never overshoots [0, 1].
+    """
+    h, w = crop.shape
+    scale = BOX / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))  # Pillow sizes are (width, height)
+    if size == (w, h):
+        return crop.astype(np.float32)
+    resample = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+    image = Image.fromarray(np.ascontiguousarray(crop, dtype=np.float32))  # mode "F"
+    return np.clip(np.asarray(image.resize(size, resample), dtype=np.float32), 0.0, 1.0)
+
+
+def _centre_of_mass_paste(digit: np.ndarray) -> np.ndarray:
+    """Paste digit (h, w), h, w <= 20, into a black 28×28 field with its centre of mass at (14, 14).
+
+    The centre of mass (ȳ, x̄) = Σ p·(row, col) / Σ p in the digit's own coordinates; the digit
+    goes at offset round((14, 14) − (ȳ, x̄)), clipped so that it stays wholly inside the field
+    (only a digit whose mass is crowded at one end, 6 or more pixels from its box centre, is
+    clipped, and then lands as close to (14, 14) as the field allows).
+    """
+    h, w = digit.shape
+    mass = float(digit.sum())
+    cy = float(digit.sum(axis=1) @ np.arange(h)) / mass
+    cx = float(digit.sum(axis=0) @ np.arange(w)) / mass
+    top = min(max(int(np.floor(CENTRE - cy + 0.5)), 0), FIELD - h)
+    left = min(max(int(np.floor(CENTRE - cx + 0.5)), 0), FIELD - w)
+    field = np.zeros((FIELD, FIELD), dtype=np.float32)
+    field[top : top + h, left : left + w] = digit
+    return field

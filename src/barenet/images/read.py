@@ -1,0 +1,210 @@
+"""Reading a user's image file into one grayscale brightness array.
+
+`load_image` accepts a path, the bytes of a file, or an open binary file object, and returns a
+`LoadedImage` whose `gray` is brightness as a person sees it:
+
+    gray: (H, W) float32 in [0, 1], 0 = black, 1 = white.
+
+Which side is ink is *not* decided here (a photo has dark ink, MNIST has light ink); that is the
+job of `barenet.images.ink`. Anything Pillow reads is accepted:
+
+- colour is reduced to luma (ITU-R 601-2: 0.299 R + 0.587 G + 0.114 B);
+- an alpha channel (RGBA, LA, a palette or colour key with transparency) is composited onto a
+  paper colour, see `composite_on_paper`;
+- 16-bit grayscale ('I;16', 'I') is scaled by 65535, not clipped at 255 as Pillow's own
+  `convert('L')` would;
+- JPEG and TIFF photos are turned upright by their EXIF orientation (`ImageOps.exif_transpose`);
+- an animated GIF/PNG or a multi-page TIFF gives its first frame, and a note says so;
+- an image larger than `max_side` is shrunk with an area-averaging (BOX) filter: the 28×28
+  result cannot use more detail, and the work afterwards stays fast. JPEGs are decoded at reduced
+  scale directly (`Image.draft`), which is what keeps a 12-megapixel phone photo quick.
+
+Pillow's decompression-bomb limit (`Image.MAX_IMAGE_PIXELS`) is kept: both its warning and its
+error become an `ImageError`, so a crafted file cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from barenet.errors import ImageError
+
+ImageSource = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
+
+MAX_SIDE = 1024  # longest side kept after decoding; a digit needs far fewer pixels than this
+
+_SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N")
+_ALPHA_MODES = ("RGBA", "RGBa", "LA", "La", "PA")
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """A decoded image.
+
+    gray: (H, W) float32 brightness in [0, 1] (0 = black, 1 = white), upright, first frame.
+    notes: things the user may want to know ("animated image: first frame used").
+    source_name: the path, or "<bytes>" / the file object's name, for messages.
+    """
+
+    gray: np.ndarray
+    notes: tuple[str, ...]
+    source_name: str
+
+
+def source_name_of(source: ImageSource) -> str:
+    """A short name for `source` to put in messages: the path, a file object's name, or <bytes>."""
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return "<bytes>"
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else "<file object>"
+
+
+def load_image(source: ImageSource, *, max_side: int = MAX_SIDE) -> LoadedImage:
+    """Decode `source` (path, bytes or binary file object) into grayscale brightness.
+
+    Returns a `LoadedImage` with gray: (H, W) float32 in [0, 1], 0 = black, 1 = white, and
+    max(H, W) <= max_side. Raises `ImageError` when the file is missing, empty, not an image,
+    truncated, or larger than Pillow's decompression-bomb limit.
+    """
+    name = source_name_of(source)
+    fp = _open(source, name)
+    notes: list[str] = []
+    try:
+        img = _decode(fp, name, max_side, notes)
+        gray = _to_gray(img, notes)
+    finally:
+        if isinstance(source, (str, os.PathLike)):
+            fp.close()
+    if max(gray.shape) > max_side:
+        gray = shrink(gray, max_side)
+    return LoadedImage(gray=gray, notes=tuple(notes), source_name=name)
+
+
+def shrink(gray: np.ndarray, max_side: int) -> np.ndarray:
+    """Area-average (BOX) `gray` (H, W) so that its longest side is `max_side`; keeps the aspect."""
+    h, w = gray.shape
+    scale = max_side / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))  # Pillow sizes are (width, height)
+    small = Image.fromarray(np.ascontiguousarray(gray, dtype=np.float32))  # mode "F"
+    return np.asarray(small.resize(size, Image.Resampling.BOX), dtype=np.float32)
+
+
+def composite_on_paper(rgba: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """Flatten a transparent image onto paper; returns gray (H, W) float32 in [0, 1] and a note.
+
+    rgba: (H, W, 4) uint8. gray = a·luma + (1 − a)·paper, with a = alpha / 255.
+
+    The paper colour is the one a person would assume. When opaque pixels cover less than half
+    the image they are the strokes (a drawing canvas, a digit cut out of its background), so the
+    paper is white under dark strokes and black under light ones. When they cover more, they
+    include the paper itself, and the paper is their median brightness.
+    """
+    rgb = rgba[..., :3].astype(np.float32)
+    luma = (rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)) / 255.0  # (H, W)
+    alpha = rgba[..., 3].astype(np.float32) / 255.0  # (H, W)
+    if alpha.min() >= 1.0:
+        return luma, None
+    total = float(alpha.sum())
+    if total == 0.0:
+        return np.ones_like(luma), "the image is fully transparent"
+    opaque = alpha > 0.5
+    if opaque.mean() < 0.5:
+        stroke = float((alpha * luma).sum() / total)
+        paper = 1.0 if stroke < 0.5 else 0.0
+    else:
+        paper = float(np.median(luma[opaque]))
+    colour = "white" if paper >= 0.5 else "black"
+    gray = alpha * luma + (1.0 - alpha) * np.float32(paper)
+    return gray.astype(np.float32), f"transparent background shown as {colour} paper"
+
+
+def _open(source: ImageSource, name: str) -> BinaryIO:
+    """A binary file object for `source`; missing, unreadable and empty files raise ImageError."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        if len(source) == 0:
+            raise ImageError("the image data is empty (0 bytes): send or save the image again")
+        return io.BytesIO(bytes(source))
+    if not isinstance(source, (str, os.PathLike)):
+        return source
+    try:
+        fp = open(source, "rb")  # closed by load_image
+    except FileNotFoundError:
+        raise ImageError(f"image file {name!r} not found: check the path and the name") from None
+    except IsADirectoryError:
+        raise ImageError(f"{name!r} is a directory, not an image file: name one file") from None
+    except OSError as e:
+        raise ImageError(f"cannot open image file {name!r} ({e.strerror}): check that it "
+                         "exists and that you may read it") from None
+    if os.fstat(fp.fileno()).st_size == 0:
+        fp.close()
+        raise ImageError(f"image file {name!r} is empty (0 bytes): save or copy the image again")
+    return fp
+
+
+def _decode(fp: BinaryIO, name: str, max_side: int, notes: list[str]) -> Image.Image:
+    """Open and fully decode the first frame of `fp`, upright; errors become ImageError."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; refuse both.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(fp)
+            frames = getattr(img, "n_frames", 1)
+            if frames > 1:
+                img.seek(0)
+                notes.append(f"the image has {frames} frames (animated or multi-page): "
+                             "the first frame was used")
+            if img.format == "JPEG":
+                img.draft(None, (max_side, max_side))  # decode at 1/2, 1/4 or 1/8 scale
+            img.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(
+            f"image {name!r} is too large to decode safely (over {Image.MAX_IMAGE_PIXELS:,} "
+            "pixels; it may be a decompression bomb): scale it down, for example to 1000×1000, "
+            "and try again") from None
+    except UnidentifiedImageError:
+        raise ImageError(
+            f"{name!r} is not an image Pillow can read: save the digit as PNG or JPEG "
+            "and give that file") from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError) as e:
+        raise ImageError(
+            f"image {name!r} is truncated or corrupt ({e}): save or copy it again, "
+            "or export it as PNG") from None
+    try:
+        upright = ImageOps.exif_transpose(img)
+    except Exception:  # a broken EXIF block must not lose an otherwise readable image
+        notes.append("the EXIF orientation could not be read: the image was used as stored")
+        return img
+    return upright if upright is not None else img
+
+
+def _to_gray(img: Image.Image, notes: list[str]) -> np.ndarray:
+    """Brightness (H, W) float32 in [0, 1] of a decoded Pillow image of any mode."""
+    mode = img.mode
+    if mode in _SIXTEEN_BIT_MODES:
+        return np.asarray(img).astype(np.float32) / 65535.0
+    if mode == "I":  # 32-bit integers: 16-bit PNGs on older Pillow, some TIFFs
+        values = np.asarray(img).astype(np.float32)
+        return np.clip(values / (65535.0 if values.max() > 255 else 255.0), 0.0, 1.0)
+    if mode == "F":
+        values = np.nan_to_num(np.asarray(img, dtype=np.float32))
+        top = float(values.max())
+        return np.clip(values / top if top > 1.0 else values, 0.0, 1.0)
+    if mode in _ALPHA_MODES or "transparency" in img.info:
+        gray, note = composite_on_paper(np.asarray(img.convert("RGBA")))
+        if note:
+            notes.append(note)
+        return gray
+    try:
+        luma = img.convert("L")
+    except ValueError:  # modes without a direct route to L (LAB, HSV)
+        luma = img.convert("RGB").convert("L")
+    return np.asarray(luma, dtype=np.float32) / 255.0
