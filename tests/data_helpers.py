@@ -45,9 +45,10 @@ def write_tiny_dataset(directory: Path, gz: bool = True, seed: int = 0, **sizes)
 
 
 def gz_files(arrays: dict[str, np.ndarray]) -> dict[str, bytes]:
-    """Distributed file name -> gzip bytes, for serving from the local mirror."""
+    """Distributed file name -> gzip bytes (the same bytes `write_idx` writes)."""
     return {
-        IDX_FILES[role]: gzip.compress(encode_idx(a), mtime=0) for role, a in arrays.items()
+        IDX_FILES[role]: gzip.compress(encode_idx(a), compresslevel=6, mtime=0)
+        for role, a in arrays.items()
     }
 
 
