@@ -17,7 +17,7 @@ import numpy as np
 
 from barenet.nn.activations import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, sigmoid, softmax
 from barenet.nn.layer import Layer
-from barenet.nn.layers import Dense, Dropout, Identity
+from barenet.nn.layers import Dense, Dropout, Identity, as_generator
 
 #: Layers by the name model files use.
 LAYERS: dict[str, type[Layer]] = {
@@ -169,6 +169,7 @@ class Sequential:
     def from_config(cls, config: dict[str, Any], rng: np.random.Generator | int | None = 0,
                     dtype: np.dtype | type = np.float32) -> Sequential:
         """Rebuild the architecture (parameters freshly initialised; load values afterwards)."""
+        rng = as_generator(rng)  # one stream for all layers: equal shapes must not get equal weights
         layers = []
         for spec in config["layers"]:
             args = dict(spec)
@@ -177,6 +178,8 @@ class Sequential:
                 raise ValueError(f"unknown layer type {kind!r}")
             if kind == "Dense":
                 layers.append(Dense(**args, rng=rng, dtype=dtype))
+            elif kind == "Dropout":
+                layers.append(Dropout(**args, rng=rng))
             else:
                 layers.append(LAYERS[kind](**args))
         return cls(layers, output_activation=config.get("output_activation"))
