@@ -1,0 +1,123 @@
+"""Sequential: configuration round trip, seeding, summary, predict and predict_proba."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from barenet.nn import Dense, Dropout, ReLU, Sequential, Sigmoid, Softmax, Tanh
+
+CONFIG = {
+    "layers": [
+        {"type": "Dense", "n_in": 4, "n_out": 4, "weight_init": "he_normal", "bias_init": "zeros"},
+        {"type": "ReLU"},
+        {"type": "Dropout", "p": 0.25},
+        {"type": "Dense", "n_in": 4, "n_out": 4, "weight_init": "xavier_uniform", "bias_init": "zeros"},
+        {"type": "LeakyReLU", "alpha": 0.1},
+        {"type": "Dense", "n_in": 4, "n_out": 3, "weight_init": "he_normal", "bias_init": "normal:0.1"},
+    ],
+    "output_activation": "softmax",
+}
+
+
+def test_config_round_trip():
+    model = Sequential.from_config(CONFIG, rng=1)
+    assert model.to_config() == CONFIG
+    again = Sequential.from_config(model.to_config(), rng=1)
+    assert again.to_config() == CONFIG
+    for (name, p), (name2, q) in zip(model.named_parameters(), again.named_parameters(), strict=True):
+        assert name == name2
+        np.testing.assert_array_equal(p, q)
+    assert [name for name, _ in model.named_parameters()] == ["0.W", "0.b", "3.W", "3.b", "5.W", "5.b"]
+    assert model.layers[4].alpha == 0.1 and model.layers[2].p == 0.25
+
+
+def test_from_config_dtype():
+    model = Sequential.from_config(CONFIG, rng=0, dtype=np.float64)
+    assert all(p.dtype == np.float64 for p, _ in model.parameters())
+    assert Sequential.from_config(CONFIG, rng=0).dtype == np.float32
+
+
+def test_from_config_same_shaped_layers_get_different_weights():
+    # Regression: every Dense used to get its own default_rng(seed), so two layers of one shape
+    # and initialiser started with identical weights.
+    config = {"layers": [{"type": "Dense", "n_in": 4, "n_out": 4}, {"type": "Tanh"},
+                         {"type": "Dense", "n_in": 4, "n_out": 4}]}
+    model = Sequential.from_config(config, rng=0)
+    assert not np.array_equal(model.layers[0].W, model.layers[2].W)
+
+
+def test_from_config_seeds_dropout():
+    # The same seed gives the same model, its dropout masks included (no fresh OS entropy).
+    x = np.ones((5, 4), dtype=np.float32)
+    a = Sequential.from_config(CONFIG, rng=7).forward(x.copy(), training=True)
+    b = Sequential.from_config(CONFIG, rng=7).forward(x.copy(), training=True)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_summary_lists_layers_sizes_and_counts():
+    model = Sequential.from_config(CONFIG, rng=0)
+    text = model.summary()
+    lines = text.splitlines()
+    assert lines[0].split() == ["#", "layer", "output", "parameters"]
+    assert set(lines[1]) == {"-"}
+    assert "Dense(4 → 4)" in text and "Dense(4 → 3)" in text
+    assert "Dropout(p=0.25)" in text and "LeakyReLU(alpha=0.1)" in text
+    assert "(softmax in predict_proba)" in text
+    # 4·4+4 = 20, 20, 4·3+3 = 15: total 55
+    assert [line.split()[-1] for line in lines if line.lstrip().startswith(("0 ", "3 ", "5 "))] == [
+        "20", "20", "15"]
+    assert lines[-1] == "total parameters: 55"
+    assert model.parameter_count() == 55
+    assert model.describe() == "4-4(relu)(dropout)-4(leakyrelu)-3"
+    assert model.input_size() == 4 and model.output_size() == 3
+
+
+def test_predict_proba_softmax_rows_sum_to_one():
+    model = Sequential.from_config(CONFIG, rng=0)
+    x = np.random.default_rng(0).standard_normal((10, 4))  # float64 in: cast to the model's dtype
+    p = model.predict_proba(x, batch_size=3)  # 4 batches, the last one short
+    assert p.shape == (10, 3) and p.dtype == np.float32
+    np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-6)
+    assert (p >= 0).all()
+    np.testing.assert_array_equal(model.predict(x), p.argmax(axis=1))
+    # predict_proba is inference: dropout off, so the same input gives the same output
+    np.testing.assert_array_equal(model.predict_proba(x), p)
+
+
+def test_predict_proba_sigmoid_single_output():
+    rng = np.random.default_rng(0)
+    model = Sequential([Dense(3, 4, rng=rng), Tanh(), Dense(4, 1, rng=rng)], output_activation="sigmoid")
+    x = rng.standard_normal((6, 3)).astype(np.float32)
+    z = model.forward(x)
+    p = model.predict_proba(x)
+    np.testing.assert_allclose(p, 1 / (1 + np.exp(-z)), rtol=1e-6)
+    np.testing.assert_array_equal(model.predict(x), (z[:, 0] > 0).astype(np.int64))
+
+
+def test_predict_proba_without_output_activation_returns_outputs():
+    rng = np.random.default_rng(0)
+    model = Sequential([Dense(3, 2, rng=rng), Softmax()])
+    x = rng.standard_normal((4, 3)).astype(np.float32)
+    np.testing.assert_array_equal(model.predict_proba(x), model.forward(x))
+    assert model.predict_proba(np.zeros((0, 3))).shape == (0, 2)
+
+
+def test_predict_does_not_modify_input():
+    # Activations after a Dense work in place on the Dense's fresh output, never on the caller's x.
+    rng = np.random.default_rng(0)
+    model = Sequential([ReLU(), Dense(3, 3, rng=rng), Sigmoid(), Dense(3, 2, rng=rng), Tanh()])
+    x = rng.standard_normal((4, 3)).astype(np.float32)
+    before = x.copy()
+    model.predict(x)
+    model.forward(x, training=True)
+    np.testing.assert_array_equal(x, before)
+
+
+def test_bad_output_activation_and_layer_type():
+    with pytest.raises(ValueError, match="output_activation"):
+        Sequential([Dense(2, 2)], output_activation="relu")
+    with pytest.raises(ValueError, match="unknown layer type"):
+        Sequential.from_config({"layers": [{"type": "Conv2D"}]})
+    with pytest.raises(ValueError, match="dropout probability"):
+        Dropout(1.0)
