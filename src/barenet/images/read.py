@@ -101,27 +101,39 @@ def shrink(gray: np.ndarray, max_side: int) -> np.ndarray:
 def composite_on_paper(rgba: np.ndarray) -> tuple[np.ndarray, str | None]:
     """Flatten a transparent image onto paper; returns gray (H, W) float32 in [0, 1] and a note.
 
-    rgba: (H, W, 4) uint8. gray = a·luma + (1 − a)·paper, with a = alpha / 255.
+    rgba: (H, W, 4) uint8, straight alpha. gray = a·luma + (1 − a)·paper, with a = alpha / 255.
 
-    The paper colour is the one a person would assume. When opaque pixels cover less than half
-    the image they are the strokes (a drawing canvas, a digit cut out of its background), so the
-    paper is white under dark strokes and black under light ones. When they cover more, they
-    include the paper itself, and the paper is their median brightness.
+    The paper colour is the one a person would assume:
+
+    - opaque pixels cover more than half the image: they include the paper itself (a scan cut
+      out onto a transparent sheet), and the paper is their median brightness;
+    - otherwise they are the strokes. A GIF or PNG-8 with a transparent background keeps the
+      anti-aliasing halo it was drawn with: the opaque pixels touching the transparent area are
+      blended toward the intended background, so when they are clearly lighter (darker) than the
+      inner opaque pixels the paper is white (black);
+    - with no halo (a drawing canvas, whose strokes are one colour with anti-aliased alpha) the
+      paper is white under dark strokes and black under light ones, judged by the median
+      brightness of the opaque pixels.
     """
     rgb = rgba[..., :3].astype(np.float32)
     luma = (rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)) / 255.0  # (H, W)
     alpha = rgba[..., 3].astype(np.float32) / 255.0  # (H, W)
     if alpha.min() >= 1.0:
         return luma, None
-    total = float(alpha.sum())
-    if total == 0.0:
-        return np.ones_like(luma), "the image is fully transparent"
     opaque = alpha > 0.5
-    if opaque.mean() < 0.5:
-        stroke = float((alpha * luma).sum() / total)
-        paper = 1.0 if stroke < 0.5 else 0.0
-    else:
+    if not opaque.any():
+        return np.ones_like(luma), "the image is (almost) fully transparent"
+    if opaque.mean() >= 0.5:
         paper = float(np.median(luma[opaque]))
+    else:
+        paper = 1.0 if float(np.median(luma[opaque])) < 0.5 else 0.0
+        clear = np.pad(~opaque, 1, constant_values=True)  # (H + 2, W + 2)
+        near_clear = clear[:-2, 1:-1] | clear[2:, 1:-1] | clear[1:-1, :-2] | clear[1:-1, 2:]
+        edge, inner = opaque & near_clear, opaque & ~near_clear  # (H, W) each
+        if edge.any() and inner.any():
+            halo = float(np.median(luma[edge])) - float(np.median(luma[inner]))
+            if abs(halo) > 0.1:
+                paper = 1.0 if halo > 0 else 0.0
     colour = "white" if paper >= 0.5 else "black"
     gray = alpha * luma + (1.0 - alpha) * np.float32(paper)
     return gray.astype(np.float32), f"transparent background shown as {colour} paper"
