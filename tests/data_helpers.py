@@ -145,7 +145,9 @@ class Mirror:
 
         self.server = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def serve(self, mode: str, files: dict[str, bytes]) -> Mirror:
         """Serve every file of `files` (name -> bytes) in `mode` at /NAME."""
