@@ -18,11 +18,13 @@ def mlp(sizes, activation, *, seed=0, dtype=np.float64, output=None, dropout=Non
 
     `output` is a layer class put after the last Dense (e.g. Softmax); `dropout` a probability for
     a Dropout after every hidden activation. One seeded Generator feeds every layer.
+    Biases start random, not zero: a layer whose inputs are all 0 (every ReLU below inactive, or
+    dropped) would otherwise sit exactly on the next ReLU's kink, where no derivative exists.
     """
     rng = np.random.default_rng(seed)
     layers = []
     for i, (n_in, n_out) in enumerate(pairwise(sizes)):
-        layers.append(Dense(n_in, n_out, rng=rng, dtype=dtype))
+        layers.append(Dense(n_in, n_out, bias_init="normal:0.5", rng=rng, dtype=dtype))
         if i < len(sizes) - 2:
             layers.append(activation())
             if dropout:
