@@ -1,0 +1,230 @@
+"""`barenet train`: train a classifier, show progress, checkpoint every epoch, save the model.
+
+Settings come from the defaults of `TrainingConfig`, then `--config FILE` (TOML), then flags, each
+overriding the one before. Output: the model file (`--out`, default
+`runs/<dataset>-<time>/model.safetensors`),
+a checkpoint beside it (`<stem>.checkpoint.safetensors`, written atomically after every epoch, with
+the optimiser's state), and the learning curves (`<stem>-curves.png`).
+
+Ctrl-C stops training; the checkpoint of the last complete epoch is kept and the command that
+resumes is printed. `--resume CHECKPOINT` continues from it and ends with exactly the weights of
+an uninterrupted run with the same seed (epoch e's randomness depends only on the seed and e).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from barenet.errors import ConfigError
+
+
+def comma_ints(text: str) -> list[int]:
+    """'512,512' -> [512, 512]; '' -> []."""
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+
+
+def comma_names(text: str) -> list[str]:
+    """'relu,tanh' -> ['relu', 'tanh']."""
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected a name or a comma-separated list of names")
+    return names
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "train", help="train a classifier on MNIST (or another dataset)",
+        description="Train a fully connected network. With no options: barenet's measured MNIST "
+        "recipe (784-512-512-10, ReLU, dropout 0.2, Adam with cosine decay, 15 epochs).",
+    )
+    p.add_argument("--config", metavar="FILE", help="TOML file of settings (flags override it)")
+    p.add_argument("--resume", metavar="CHECKPOINT", help="continue an interrupted run")
+    data = p.add_argument_group("data")
+    data.add_argument("--dataset", help="mnist (default) or fashion-mnist")
+    data.add_argument("--data-dir", metavar="DIR", help="directory of the IDX files")
+    data.add_argument("--classes", type=comma_ints, metavar="LIST", help="class subset, e.g. 0,1")
+    data.add_argument("--val-size", type=int, metavar="N", help="validation samples held out (5000)")
+    data.add_argument("--normalization", choices=("none", "standardize"),
+                      help="inputs in [0, 1] (none) or standardised with the training mean/std")
+    net = p.add_argument_group("network")
+    net.add_argument("--hidden", type=comma_ints, metavar="SIZES",
+                     help="hidden layer sizes, e.g. 512,512 ('' for none)")
+    net.add_argument("--activation", type=comma_names, metavar="NAME[,NAME...]",
+                     help="relu, leaky_relu, sigmoid, tanh, identity: one, or one per hidden layer")
+    net.add_argument("--output", help="softmax, sigmoid or linear")
+    net.add_argument("--loss", help="cross_entropy, binary_cross_entropy or mse")
+    net.add_argument("--init", type=comma_names, metavar="NAME[,NAME...]",
+                     help="weight initialiser(s): auto, he_normal, xavier_uniform, lecun_normal, "
+                     "normal:0.01, ... (one, or one per Dense layer)")
+    net.add_argument("--bias-init", metavar="NAME", help="bias initialiser (zeros)")
+    net.add_argument("--dropout", type=float, metavar="P", help="dropout probability after each hidden layer")
+    opt = p.add_argument_group("optimisation")
+    opt.add_argument("--optimizer", help="sgd, momentum, nesterov, rmsprop or adam")
+    opt.add_argument("--lr", type=float, help="learning rate")
+    opt.add_argument("--momentum", type=float, help="momentum for momentum/nesterov (0.9)")
+    opt.add_argument("--weight-decay", "--l2", type=float, dest="weight_decay", metavar="L2",
+                     help="L2 penalty on the weights")
+    opt.add_argument("--schedule", help="constant, step, exponential or cosine")
+    opt.add_argument("--step-size", type=int, metavar="EPOCHS", help="epochs per step (step schedule)")
+    opt.add_argument("--gamma", type=float, help="decay factor (step, exponential schedules)")
+    opt.add_argument("--min-lr", type=float, help="final learning rate (cosine schedule)")
+    opt.add_argument("--epochs", type=int, metavar="N")
+    opt.add_argument("--batch-size", type=int, metavar="N", help="1 = per-sample SGD")
+    opt.add_argument("--sampling", help="shuffle, sequential or replacement")
+    opt.add_argument("--early-stopping", type=int, metavar="PATIENCE",
+                     help="stop after this many epochs without a better validation loss")
+    opt.add_argument("--seed", type=int)
+    out = p.add_argument_group("output")
+    out.add_argument("--out", metavar="PATH", help="model file to write (.safetensors)")
+    out.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    out.add_argument("--no-plot", action="store_true", help="do not draw the learning curves")
+    out.add_argument("--quiet", action="store_true", help="no progress bars")
+    return p
+
+
+FLAG_FIELDS = (
+    "dataset", "data_dir", "classes", "val_size", "normalization", "hidden", "activation", "output",
+    "loss", "init", "bias_init", "dropout", "optimizer", "lr", "momentum", "weight_decay",
+    "schedule", "step_size", "gamma", "min_lr", "epochs", "batch_size", "sampling",
+    "early_stopping", "seed", "out",
+)
+
+
+def resolve_config(args: argparse.Namespace):
+    """TrainingConfig from defaults, then --config, then flags."""
+    from barenet.config import TrainingConfig, load_toml
+
+    settings: dict[str, Any] = TrainingConfig().to_dict()
+    if args.config:
+        settings.update(load_toml(args.config))
+    for name in FLAG_FIELDS:
+        value = getattr(args, name)
+        if value is not None:
+            settings[name] = value
+    if settings.get("classes") == []:
+        settings["classes"] = None
+    source = f"{args.config} and flags" if args.config else "flags"
+    return TrainingConfig.from_dict(settings, source)
+
+
+def checkpoint_path(out: Path) -> Path:
+    return out.with_name(f"{out.stem}.checkpoint{out.suffix or '.safetensors'}")
+
+
+def default_out(dataset: str) -> Path:
+    return Path("runs") / f"{dataset}-{time.strftime('%Y%m%d-%H%M%S')}" / "model.safetensors"
+
+
+def run(args: argparse.Namespace) -> int:
+    from barenet import modelfile
+    from barenet.cli.train_progress import Checkpointer, EpochPrinter, ProgressBar
+    from barenet.config import TrainingConfig, build
+    from barenet.errors import TrainingError
+    from barenet.nn.training import History, evaluate, fit
+    from barenet.splits import make_splits
+
+    resumed = None
+    if args.resume:
+        resumed = modelfile.load(args.resume)
+        if resumed.kind != "checkpoint" or resumed.optimizer is None:
+            raise ConfigError(f"{args.resume}: a finished model, not a checkpoint; --resume takes the "
+                              "<name>.checkpoint.safetensors file written during training")
+        settings = dict(resumed.config)
+        for name in ("epochs", "data_dir"):  # what may change when resuming
+            if getattr(args, name) is not None:
+                settings[name] = getattr(args, name)
+        config = TrainingConfig.from_dict(settings, f"{args.resume}")
+        out = Path(config.out)
+    else:
+        config = resolve_config(args)
+        out = Path(config.out) if config.out else default_out(config.dataset)
+        if out.exists() and not args.overwrite:
+            raise ConfigError(f"{out} already exists; choose another --out or pass --overwrite")
+        if out.suffix != ".safetensors":
+            raise ConfigError(f"--out {out}: model files end in .safetensors")
+        config = config.replace(out=str(out))
+    checkpoint = checkpoint_path(out)
+
+    say = print
+    started = time.perf_counter()
+    splits = make_splits(config, progress=not args.quiet,
+                         normalization=resumed.normalization if resumed else None)
+    for note in splits.notes:
+        say(f"note: {note}")
+    n_classes = len(splits.class_names)
+    model, loss, optimizer, schedule = build(config, splits.x_train.shape[1], n_classes)
+    history = History()
+    if resumed is not None:
+        for (param, _), (_, saved) in zip(model.parameters(), resumed.model.named_parameters(),
+                                          strict=True):
+            param[...] = saved
+        optimizer.load_state_dict({"t": resumed.optimizer["t"], "buffers": resumed.optimizer["buffers"]})
+        history = resumed.history
+
+    say(f"barenet: {model.describe()}  ({model.parameter_count():,} parameters)")
+    say(f"  data:  {config.dataset} from {splits.dataset.directory} ({splits.dataset.source}"
+        f"{', verified' if splits.dataset.canonical else ', not the canonical files'}): "
+        f"{len(splits.x_train):,} train, {len(splits.x_val):,} validation, {len(splits.x_test):,} test"
+        + (f", classes {config.classes}" if config.classes else ""))
+    say(f"  train: {config.optimizer} lr {config.lr:g} ({config.schedule}), batch {config.batch_size}, "
+        f"{config.epochs} epochs, dropout {config.dropout:g}, seed {config.seed}")
+    if resumed is not None:
+        say(f"  resuming from {args.resume} after epoch {len(history.records)}")
+
+    def record(trained_history: History, metrics: dict | None = None) -> modelfile.TrainedModel:
+        return modelfile.TrainedModel(
+            model=model, config=config.to_dict(), normalization=splits.normalization,
+            class_names=splits.class_names, history=trained_history,
+            dataset=splits.dataset_record(), metrics=metrics or {},
+        )
+
+    validation = (splits.x_val, splits.y_val) if len(splits.x_val) else None
+    callbacks = [
+        ProgressBar(disable=args.quiet),
+        EpochPrinter(say),
+        Checkpointer(lambda h: modelfile.save(checkpoint, record(h), optimizer=optimizer), history),
+    ]
+    try:
+        history = fit(
+            model, loss, optimizer, splits.x_train, splits.y_train,
+            epochs=config.epochs, batch_size=config.batch_size, seed=config.seed,
+            validation=validation, schedule=schedule, sampling=config.sampling,
+            early_stopping=config.early_stopping, callbacks=callbacks, history=history,
+        )
+    except KeyboardInterrupt:
+        done = len(history.records)
+        print(file=sys.stderr)
+        if done:
+            print(f"barenet: interrupted; the checkpoint after epoch {done} is {checkpoint}\n"
+                  f"  resume with: barenet train --resume {checkpoint}", file=sys.stderr)
+        else:
+            print("barenet: interrupted before the first epoch ended; nothing was saved", file=sys.stderr)
+        return 130
+    except TrainingError as exc:
+        where = f"; the last good checkpoint is {checkpoint}" if checkpoint.exists() else ""
+        raise TrainingError(f"{exc}{where}") from None
+
+    test_loss, test_accuracy = evaluate(model, loss, splits.x_test, splits.y_test)
+    metrics = {"test_accuracy": test_accuracy, "test_loss": test_loss,
+               "train_seconds": sum(r["seconds"] for r in history.records)}
+    if history.records and history.records[-1]["val_accuracy"] is not None:
+        metrics["val_accuracy"] = history.records[-1]["val_accuracy"]
+    modelfile.save(out, record(history, metrics))
+    say(f"test accuracy {test_accuracy:.2%} (loss {test_loss:.4f}) on {len(splits.x_test):,} images"
+        + (f"; stopped early, best epoch {history.best_epoch}" if history.stopped_early else ""))
+    say(f"model:      {out}")
+    say(f"checkpoint: {checkpoint}")
+    if not args.no_plot:
+        from barenet.plots import learning_curves
+
+        curves = learning_curves(history, out.with_name(f"{out.stem}-curves.png"))
+        say(f"curves:     {curves}")
+    say(f"done in {time.perf_counter() - started:.1f} s; try: barenet evaluate {out}")
+    return 0

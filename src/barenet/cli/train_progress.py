@@ -1,0 +1,74 @@
+"""What `barenet train` hangs on the training loop: a progress bar, epoch lines, checkpoints."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from barenet.nn.training import Callback, History
+
+
+class ProgressBar(Callback):
+    """A tqdm bar per epoch (on stderr) with the running mean loss."""
+
+    def __init__(self, disable: bool = False) -> None:
+        self.disable = disable
+        self.bar = None
+
+    def on_train_begin(self, model, epochs: int, batches_per_epoch: int) -> None:
+        self.epochs, self.batches = epochs, batches_per_epoch
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        from tqdm import tqdm
+
+        self.total, self.count = 0.0, 0
+        self.bar = tqdm(total=self.batches, desc=f"epoch {epoch + 1}/{self.epochs}", unit="batch",
+                        leave=False, disable=self.disable, file=sys.stderr, dynamic_ncols=True)
+
+    def on_batch_end(self, batch: int, loss: float) -> None:
+        self.total += loss
+        self.count += 1
+        if self.bar is not None and not self.disable:
+            self.bar.update(1)
+            if batch % 25 == 0:
+                self.bar.set_postfix(loss=f"{self.total / self.count:.4f}", refresh=False)
+
+    def on_epoch_end(self, epoch: int, record: dict[str, Any]) -> None:
+        self.close()
+
+    def on_train_end(self, history: History) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+class EpochPrinter(Callback):
+    """One summary line per epoch: train loss/accuracy, validation loss/accuracy, lr, seconds."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self.say = say
+
+    def on_train_begin(self, model, epochs: int, batches_per_epoch: int) -> None:
+        self.epochs = epochs
+
+    def on_epoch_end(self, epoch: int, record: dict[str, Any]) -> None:
+        line = (f"epoch {record['epoch']:>{len(str(self.epochs))}}/{self.epochs}  "
+                f"train loss {record['train_loss']:.4f} acc {record['train_accuracy']:.2%}")
+        if record["val_loss"] is not None:
+            line += f"  val loss {record['val_loss']:.4f} acc {record['val_accuracy']:.2%}"
+        line += f"  lr {record['lr']:.3g}  {record['seconds']:.1f} s"
+        self.say(line)
+
+
+class Checkpointer(Callback):
+    """Calls `save(history)` after every epoch; `save` writes the checkpoint atomically."""
+
+    def __init__(self, save: Callable[[History], object], history: History) -> None:
+        self.save, self.history = save, history
+
+    def on_epoch_end(self, epoch: int, record: dict[str, Any]) -> None:
+        self.save(self.history)
