@@ -1,0 +1,119 @@
+"""Losses worked by hand, the fused gradients p − y, targets, and scikit-learn's loss values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.neural_network import _base as sk
+
+from barenet.nn import MSE, BinaryCrossEntropy, CrossEntropy, SoftmaxCrossEntropy
+from barenet.nn.activations import sigmoid, softmax
+from barenet.nn.losses import LOSSES, log_softmax, softplus, target_matrix
+
+LN2, LN3 = np.log(2), np.log(3)
+
+
+def test_mse_by_hand():
+    # a = [[1, 2], [3, 4]], y = [[1, 0], [0, 4]]: a − y = [[0, 2], [3, 0]]
+    # L = 1/(2N) Σ ‖a − y‖² = (0 + 4 + 9 + 0) / (2·2) = 13/4;  ∂L/∂a = (a − y)/N
+    loss = MSE()
+    a = np.array([[1.0, 2], [3, 4]])
+    assert loss.forward(a, np.array([[1.0, 0], [0, 4]])) == pytest.approx(13 / 4)
+    np.testing.assert_array_equal(loss.backward(), [[0, 1], [1.5, 0]])
+    # integer labels mean one-hot rows: [0, 1] -> [[1, 0], [0, 1]]: (0 + 4 + 9 + 9) / 4
+    assert loss.forward(a, np.array([0, 1])) == pytest.approx(22 / 4)
+
+
+def test_mse_matches_scikit_learn_up_to_its_mean_over_outputs():
+    # scikit-learn's squared_loss averages over outputs too: ours (a sum over K) is K times it.
+    rng = np.random.default_rng(0)
+    a, y = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
+    assert MSE().forward(a, y) == pytest.approx(3 * sk.squared_loss(y, a))
+
+
+def test_softmax_cross_entropy_by_hand():
+    # row 1: z = [0, ln 2, ln 3] -> p = [1/6, 1/3, 1/2]; label 2: −log(1/2) = ln 2
+    # row 2: z = [1000, 1000, 1000] -> p = [1/3, 1/3, 1/3]; label 0: −log(1/3) = ln 3
+    # L = (ln 2 + ln 3)/2;  ∂L/∂z = (p − y)/N
+    z = np.array([[0.0, LN2, LN3], [1000, 1000, 1000]])
+    expected_grad = (np.array([[1 / 6, 1 / 3, 1 / 2], [1 / 3, 1 / 3, 1 / 3]]) - [[0, 0, 1], [1, 0, 0]]) / 2
+    for target in (np.array([2, 0]), np.array([[0.0, 0, 1], [1, 0, 0]])):  # labels, one-hot
+        loss = SoftmaxCrossEntropy()
+        assert loss.forward(z, target) == pytest.approx((LN2 + LN3) / 2)
+        np.testing.assert_allclose(loss.backward(), expected_grad, rtol=1e-12)
+
+
+def test_cross_entropy_on_probabilities_by_hand():
+    # p = [[0.2, 0.8], [0.6, 0.4]], labels [1, 0]: L = −(ln 0.8 + ln 0.6)/2
+    # ∂L/∂p = −y/(N p) = [[0, −1/(2·0.8)], [−1/(2·0.6), 0]]
+    loss = CrossEntropy()
+    p = np.array([[0.2, 0.8], [0.6, 0.4]])
+    assert loss.forward(p, np.array([1, 0])) == pytest.approx(-(np.log(0.8) + np.log(0.6)) / 2)
+    np.testing.assert_allclose(loss.backward(), [[0, -0.625], [-1 / 1.2, 0]])
+    assert loss.forward(p, np.array([1, 0])) == pytest.approx(sk.log_loss(np.eye(2)[[1, 0]], p))
+
+
+def test_binary_cross_entropy_from_logits_by_hand():
+    # z = 0, y = 1: σ = 1/2, L = −ln(1/2) = ln 2, ∂ = σ − y = −1/2
+    # z = ln 3, y = 0: σ = 3/4, L = −ln(1 − 3/4) = ln 4, ∂ = 3/4
+    # L = (ln 2 + ln 4)/2 = 1.5 ln 2;  ∂L/∂z = (σ − y)/N = [−1/4, 3/8]
+    z = np.array([[0.0], [LN3]])
+    for target in (np.array([1, 0]), np.array([[1.0], [0.0]])):
+        loss = BinaryCrossEntropy()
+        assert loss.forward(z, target) == pytest.approx(1.5 * LN2)
+        np.testing.assert_allclose(loss.backward(), [[-0.25], [0.375]])
+
+
+def test_binary_cross_entropy_matches_scikit_learn_multilabel():
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((6, 3)) * 2
+    y = rng.integers(0, 2, size=(6, 3)).astype(np.float64)
+    assert BinaryCrossEntropy().forward(z, y) == pytest.approx(sk.binary_log_loss(y, sigmoid(z)), rel=1e-12)
+
+
+def test_fused_losses_equal_the_unfused_pair():
+    # softmax then CrossEntropy, sigmoid then the textbook BCE: the same values and gradients
+    rng = np.random.default_rng(1)
+    z = rng.standard_normal((4, 3))
+    labels = np.array([0, 2, 1, 2])
+    ce = CrossEntropy()
+    fused = SoftmaxCrossEntropy()
+    assert fused.forward(z, labels) == pytest.approx(ce.forward(softmax(z), labels), rel=1e-12)
+    p = softmax(z)
+    g = ce.backward()
+    via_jacobian = p * (g - (g * p).sum(axis=1, keepdims=True))  # Softmax.backward
+    np.testing.assert_allclose(fused.backward(), via_jacobian, rtol=1e-10)
+    y = rng.integers(0, 2, size=(4, 3)).astype(np.float64)
+    s = 1 / (1 + np.exp(-z))
+    textbook = -np.mean(np.sum(y * np.log(s) + (1 - y) * np.log(1 - s), axis=1))
+    assert BinaryCrossEntropy().forward(z, y) == pytest.approx(textbook, rel=1e-12)
+
+
+def test_log_softmax_and_softplus():
+    z = np.array([[0.0, LN2, LN3]])
+    np.testing.assert_allclose(log_softmax(z), np.log([[1 / 6, 1 / 3, 1 / 2]]))
+    np.testing.assert_allclose(softplus(np.array([0.0, 50.0, -50.0])), [LN2, 50.0, np.exp(-50.0)])
+
+
+def test_target_matrix():
+    out = np.zeros((3, 3), dtype=np.float32)
+    t = target_matrix(np.array([2, 0, 1]), out)
+    np.testing.assert_array_equal(t, np.eye(3)[[2, 0, 1]])
+    assert t.dtype == np.float32
+    column = target_matrix(np.array([1, 0, 1]), np.zeros((3, 1)))
+    np.testing.assert_array_equal(column, [[1], [0], [1]])
+    with pytest.raises(ValueError, match="do not fit"):
+        target_matrix(np.array([1, 0]), out)
+
+
+def test_predicted_labels_and_thresholds():
+    assert list(BinaryCrossEntropy().labels(np.array([[-0.1], [0.1]]))) == [0, 1]  # logits: z > 0
+    assert list(MSE().labels(np.array([[0.4], [0.6]]))) == [0, 1]  # probabilities: a > 0.5
+    assert list(SoftmaxCrossEntropy().labels(np.array([[1.0, 3.0], [2.0, -1.0]]))) == [1, 0]
+
+
+def test_loss_registry():
+    assert LOSSES == {"mse": MSE, "cross_entropy": CrossEntropy,
+                      "softmax_cross_entropy": SoftmaxCrossEntropy,
+                      "binary_cross_entropy": BinaryCrossEntropy}
+    assert repr(MSE()) == "MSE()"
