@@ -162,7 +162,8 @@ def fit(
     batches = math.ceil(n / batch_size)
     labels = labels_of(y)
     dropouts = [(i, layer) for i, layer in enumerate(model.layers) if isinstance(layer, Dropout)]
-    buffer = np.empty((min(batch_size, n), *x.shape[1:]), dtype=x.dtype)  # one batch of inputs
+    rows = batch_size if sampling == "replacement" else min(batch_size, n)  # a draw may exceed n
+    buffer = np.empty((rows, *x.shape[1:]), dtype=x.dtype)  # one batch of inputs
     best_loss = min((r["val_loss"] for r in history.records if r["val_loss"] is not None),
                     default=math.inf)
     best = snapshot(model, optimizer) if early_stopping is not None else None
