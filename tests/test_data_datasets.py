@@ -214,6 +214,20 @@ def test_mnist_files_asked_for_as_fashion_mnist(clean_env):
         load_dataset("fashion-mnist", BUNDLED_MNIST, download=False)
 
 
+def test_uncompressed_mnist_asked_for_as_fashion_mnist(clean_env):
+    """Fashion-MNIST cannot verify an uncompressed file, but can still recognise MNIST's."""
+    directory = clean_env / "plain"
+    directory.mkdir()
+    name = "t10k-labels-idx1-ubyte.gz"
+    write_tiny_dataset(directory, gz=False)
+    (directory / name[:-3]).write_bytes(gzip.decompress((BUNDLED_MNIST / name).read_bytes()))
+    (directory / "t10k-images-idx3-ubyte").write_bytes(
+        gzip.decompress((BUNDLED_MNIST / "t10k-images-idx3-ubyte.gz").read_bytes())
+    )
+    with pytest.raises(DataError, match="this is MNIST's test images file"):
+        load_dataset("fashion-mnist", directory, download=False)
+
+
 # --- the bundled copy and the cache must be canonical ---------------------------------------
 
 

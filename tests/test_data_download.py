@@ -48,6 +48,12 @@ def test_good_mirror(tiny, tmp_path):
         assert (target / name).read_bytes() == body
 
 
+def test_mirror_without_trailing_slash(tiny, tmp_path):
+    files = {f"sub/{name}": body for name, body in tiny.items()}
+    with Mirror().serve("ok", files) as good:
+        assert load_dataset("tiny", tmp_path / "dl", mirrors=[good.url + "sub"], **FAST).canonical
+
+
 def test_into_the_user_cache_when_no_directory_given(tiny, tmp_path):
     with Mirror().serve("ok", tiny) as good:
         ds = load_dataset("tiny", mirrors=[good.url], **FAST)

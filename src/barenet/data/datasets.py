@@ -330,8 +330,9 @@ def _load_file(
     content_sha256 = sha256_hex(content)
     checksum = spec.checksums.get(spec.files[role])
     status = file_status(checksum, raw, content, content_sha256)
-    if status == NOT_CANONICAL:
+    if status != VERIFIED:
         _refuse_other_dataset(spec, role, path, raw, content, content_sha256)
+    if status == NOT_CANONICAL:
         if source in ("bundled", "cache"):
             fix = (
                 "reinstall barenet (pip install --force-reinstall barenet)"

@@ -63,7 +63,7 @@ def download_files(
 ) -> list[Path]:
     """Download each file of `names` into `directory` (created if needed); return their paths.
 
-    names: file names, appended to each mirror URL (a mirror ends with "/").
+    names: file names, appended to each mirror URL (a base URL; "/" is added if missing).
     checksums: file name -> canonical checksum; a downloaded file must match it exactly.
     all_names: every file of the dataset, named in the "put the files there" message.
     Raises `DataError` with one line when a file cannot be had from any mirror.
@@ -77,7 +77,7 @@ def download_files(
         for mirror in mirrors:
             if mirror in dead:
                 continue
-            url = urllib.parse.urljoin(mirror, name)
+            url = urllib.parse.urljoin(mirror if mirror.endswith("/") else mirror + "/", name)
             try:
                 paths.append(
                     _fetch_with_retries(
@@ -182,6 +182,7 @@ def _stream(url: str, out, name: str, progress: bool, timeout: float) -> None:
                     received += len(chunk)
                     bar.update(len(chunk))
     except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the response
         if exc.code >= 500:
             raise _Transient(f"HTTP {exc.code} {exc.reason}") from None
         raise _BadFile(f"HTTP {exc.code} {exc.reason}") from None
