@@ -183,6 +183,18 @@ def test_keyboard_interrupt_mid_download_leaves_no_file(tiny, tmp_path, monkeypa
     assert leftovers(target) == []
 
 
+def test_disk_full_is_one_message_and_leaves_nothing(tiny, tmp_path, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(download.os, "replace", full)
+    target = tmp_path / "dl"
+    with Mirror().serve("ok", tiny) as good:
+        with pytest.raises(DataError, match=r"cannot be written \(No space left on device\); free"):
+            load_dataset("tiny", target, mirrors=[good.url], **FAST)
+    assert leftovers(target) == []
+
+
 def test_target_directory_that_cannot_be_created(tiny, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -222,8 +222,13 @@ def find_file(directory: Path, distributed_name: str) -> Path | None:
     plain = distributed_name.removesuffix(".gz")
     for candidate in (distributed_name, plain, plain.replace("-idx", ".idx")):
         path = directory / candidate
-        if path.exists():
-            return path
+        try:
+            if path.exists():
+                return path
+        except OSError as exc:  # e.g. no permission to look inside the directory
+            raise DataError(
+                f"{directory}: cannot be searched ({exc.strerror}); check its permissions"
+            ) from None
     return None
 
 

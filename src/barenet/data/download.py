@@ -160,6 +160,11 @@ def _fetch(url: str, final: Path, checksum: Checksum | None, progress: bool, tim
         _verify(tmp, final.name, checksum)
         os.replace(tmp, final)
         return final
+    except OSError as exc:  # the network's errors are handled in _stream: this is the disk
+        raise DataError(
+            f"{final}: cannot be written ({exc.strerror or exc}); free some disk space or "
+            "choose another --data-dir"
+        ) from None
     finally:  # on any failure, KeyboardInterrupt included, our partial file goes away
         tmp.unlink(missing_ok=True)
 
