@@ -5,7 +5,7 @@ A photo is made from one 28×28 MNIST digit (white ink on black, [0, 1]) by:
 1. scaling it up 3–15× with bicubic interpolation (smooth strokes, like a pen at high resolution);
 2. inverting it to dark ink on light paper: brightness = paper − (paper − ink) · digit, with
    paper and ink colours drawn per photo (paper 0.78–0.96, ink 0.04–0.30);
-3. placing it off-centre on a larger page (margins of 15–120% of the digit's size each side);
+3. placing it off-centre on a larger page (margins of 10–80% of the digit's size each side);
 4. adding light Gaussian paper noise (σ = 1–3% of the range);
 5. saving it as PNG (lossless) or JPEG (quality 85, lossy).
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.resources
+import io
 import os
 from pathlib import Path
 
@@ -63,30 +64,43 @@ def make_photo(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     side = 28 * scale
     big = Image.fromarray(digit.astype(np.float32)).resize((side, side), Image.Resampling.BICUBIC)
     ink_map = np.clip(np.asarray(big), 0.0, 1.0)  # (side, side)
-    top, bottom, left, right = (rng.uniform(0.15, 1.2, size=4) * side).astype(int)
+    top, bottom, left, right = (rng.uniform(0.1, 0.8, size=4) * side).astype(int)
     page = np.zeros((top + side + bottom, left + side + right), dtype=np.float32)
     page[top : top + side, left : left + side] = ink_map
     paper = rng.uniform(0.78, 0.96)
     ink = rng.uniform(0.04, 0.30)
     photo = paper - (paper - ink) * page
-    photo += rng.normal(0.0, rng.uniform(0.01, 0.03), size=photo.shape)
+    photo += rng.uniform(0.01, 0.03) * rng.standard_normal(size=photo.shape, dtype=np.float32)
     return (np.clip(photo, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def encode(photo: np.ndarray, fmt: str) -> bytes:
+    """The file bytes of photo (H, W) uint8 as "png" or "jpg" (quality 85)."""
+    buffer = io.BytesIO()
+    if fmt == "jpg":
+        Image.fromarray(photo).save(buffer, format="JPEG", quality=85)
+    else:
+        Image.fromarray(photo).save(buffer, format="PNG", compress_level=1)  # fast, same pixels
+    return buffer.getvalue()
+
+
+def photo_files(
+    digits: np.ndarray, rng: np.random.Generator, formats: tuple[str, ...] = FORMATS
+) -> list[tuple[str, bytes]]:
+    """One photo file per digit (n, 28, 28), cycling through `formats`: [(format, bytes)]."""
+    return [(formats[i % len(formats)], encode(make_photo(d, rng), formats[i % len(formats)]))
+            for i, d in enumerate(digits)]
 
 
 def write_photos(
     digits: np.ndarray, folder: Path, rng: np.random.Generator, formats: tuple[str, ...] = FORMATS
 ) -> list[Path]:
-    """Save one photo per digit (n, 28, 28), cycling through `formats`; returns the paths."""
+    """Save one photo per digit (n, 28, 28) in folder, cycling through `formats`; the paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for i, digit in enumerate(digits):
-        fmt = formats[i % len(formats)]
+    for i, (fmt, data) in enumerate(photo_files(digits, rng, formats)):
         path = folder / f"digit_{i:05d}.{fmt}"
-        image = Image.fromarray(make_photo(digit, rng))
-        if fmt == "jpg":
-            image.save(path, quality=85)
-        else:
-            image.save(path)
+        path.write_bytes(data)
         paths.append(path)
     return paths
