@@ -18,7 +18,7 @@ Missing files are downloaded (see `download.py`) when `download=True`. A directo
 `train.csv` and `test.csv` instead of IDX files is read as CSV (`label,pixel0,...,pixel783`, see
 `csv_import.py`); such data is never canonical.
 
-Every file is verified on every load: SHA-256 of the decompressed content costs ~30 ms for all
+Every file is verified on every load: SHA-256 of the decompressed content costs 30–60 ms for all
 of MNIST on this machine (hashlib, SHA extensions), less than keeping a verification record in
 sync with the files would cost in code and in ways to go stale. Checksum policy:
 
