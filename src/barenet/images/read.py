@@ -42,6 +42,7 @@ MAX_SIDE = 1024  # longest side kept after decoding; a digit needs far fewer pix
 
 _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N")
 _ALPHA_MODES = ("RGBA", "RGBa", "LA", "La", "PA")
+_ORIENTATION = 0x0112  # the EXIF tag
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def load_image(source: ImageSource, *, max_side: int = MAX_SIDE) -> LoadedImage:
     notes: list[str] = []
     try:
         img = _decode(fp, name, max_side, notes)
-        gray = _to_gray(img, notes)
+        gray = _to_gray(img, notes, max_side)
     finally:
         if isinstance(source, (str, os.PathLike)):
             fp.close()
@@ -174,8 +175,8 @@ def _decode(fp: BinaryIO, name: str, max_side: int, notes: list[str]) -> Image.I
                 img.seek(0)
                 notes.append(f"the image has {frames} frames (animated or multi-page): "
                              "the first frame was used")
-            if img.format == "JPEG":
-                img.draft(None, (max_side, max_side))  # decode at 1/2, 1/4 or 1/8 scale
+            if img.format == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale, colour straight to luma
+                img.draft("L" if img.mode == "RGB" else None, (max_side, max_side))
             img.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(
@@ -191,6 +192,8 @@ def _decode(fp: BinaryIO, name: str, max_side: int, notes: list[str]) -> Image.I
             f"image {name!r} is truncated or corrupt ({e}): save or copy it again, "
             "or export it as PNG") from None
     try:
+        if img.getexif().get(_ORIENTATION, 1) == 1:
+            return img  # upright already: skip exif_transpose, which would copy the image
         upright = ImageOps.exif_transpose(img)
     except Exception:  # a broken EXIF block must not lose an otherwise readable image
         notes.append("the EXIF orientation could not be read: the image was used as stored")
@@ -198,8 +201,12 @@ def _decode(fp: BinaryIO, name: str, max_side: int, notes: list[str]) -> Image.I
     return upright if upright is not None else img
 
 
-def _to_gray(img: Image.Image, notes: list[str]) -> np.ndarray:
-    """Brightness (H, W) float32 in [0, 1] of a decoded Pillow image of any mode."""
+def _to_gray(img: Image.Image, notes: list[str], max_side: int) -> np.ndarray:
+    """Brightness (H, W) float32 in [0, 1] of a decoded Pillow image of any mode.
+
+    Plain 8-bit images are shrunk to max_side while still 8-bit (four times less to move than
+    float32); the others are shrunk by `load_image` after conversion.
+    """
     mode = img.mode
     if mode in _SIXTEEN_BIT_MODES:
         return np.asarray(img).astype(np.float32) / 65535.0
@@ -216,7 +223,12 @@ def _to_gray(img: Image.Image, notes: list[str]) -> np.ndarray:
             notes.append(note)
         return gray
     try:
-        luma = img.convert("L")
+        luma = img.convert("L") if mode != "L" else img
     except ValueError:  # modes without a direct route to L (LAB, HSV)
         luma = img.convert("RGB").convert("L")
+    w, h = luma.size
+    if max(w, h) > max_side:
+        scale = max_side / max(w, h)
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        luma = luma.resize(size, Image.Resampling.BOX)
     return np.asarray(luma, dtype=np.float32) / 255.0
