@@ -184,3 +184,18 @@ def test_components_of_a_long_snake_and_random_masks():
         assert n == m
         pairs = set(zip(labels[mask].tolist(), theirs[mask].tolist(), strict=True))
         assert len(pairs) == n  # the same partition, whatever the numbering
+
+
+def test_uint8_pages_are_read_as_bytes(mnist):
+    page = (255 * (0.9 - 0.8 * np.pad(mnist[7], 10))).astype(np.uint8)
+    np.testing.assert_allclose(mnist_style(page), mnist_style(page / 255.0), atol=1e-5)
+
+
+def test_importing_images_stays_light():
+    """`barenet predict` must answer in 0.5 s: no matplotlib, no SciPy behind barenet.images."""
+    import subprocess
+    import sys
+
+    code = "import sys, barenet.images; print(sorted({'matplotlib', 'scipy'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

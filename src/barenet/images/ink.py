@@ -43,13 +43,17 @@ def find_ink(
 ) -> tuple[np.ndarray, list[str]]:
     """Ink strength of every pixel, with the paper at 0 and the stroke cores at 1.
 
-    gray: (H, W) float brightness in [0, 1] (0 = black). ink: "auto" (decide), "dark" (dark ink
-    on light paper) or "light". Returns (ink (H, W) float32 in [0, 1], notes). Raises
-    `ImageError` when the image is too small or holds no ink.
+    gray: (H, W) float brightness in [0, 1] (0 = black), or uint8 read as bytes / 255.
+    ink: "auto" (decide), "dark" (dark ink on light paper) or "light".
+    Returns (ink (H, W) float32 in [0, 1], notes). Raises `ImageError` when the image is too
+    small or holds no ink.
     """
     if ink not in INK_SIDES:
         raise ConfigError(f"ink must be one of {', '.join(INK_SIDES)}, not {ink!r}")
-    gray = np.asarray(gray, dtype=np.float32)
+    gray = np.asarray(gray)
+    if gray.dtype == np.uint8:  # bytes as Pillow gives them
+        gray = gray.astype(np.float32) / 255.0
+    gray = np.clip(np.nan_to_num(gray.astype(np.float32, copy=False)), 0.0, 1.0)
     if gray.ndim != 2:
         raise ImageError(f"{source_name!r}: expected a grayscale (H, W) array, got shape "
                          f"{gray.shape}: convert the image to one channel first")
@@ -85,8 +89,9 @@ def find_ink(
                      "digit")
     count = int(np.count_nonzero(inked))
     if count < MIN_INK_PIXELS:
-        raise ImageError(f"image {source_name!r} holds only {count} pixels of ink, too few for "
-                         "a digit: write the digit bigger, or crop the photo closer to it")
+        raise ImageError(f"image {source_name!r} holds only {count} pixel{'s' if count != 1 else ''} "
+                         "of ink, too few for a digit: write the digit bigger, or crop the photo "
+                         "closer to it")
     if inked[0].any() or inked[-1].any() or inked[:, 0].any() or inked[:, -1].any():
         notes.append("the digit touches the edge of the image and may be cut off: leave a "
                      "margin around it")

@@ -36,11 +36,12 @@ CENTRE = 14.0  # where MNIST puts the centre of mass, in pixel-index coordinates
 def mnist_style(gray: np.ndarray, *, ink: str = "auto", source_name: str = "image") -> np.ndarray:
     """A user's grayscale digit as MNIST would have it.
 
-    gray: (H, W) float brightness in [0, 1] (0 = black, 1 = white), dark ink on light paper or
-    the other way round (`ink` = "auto", "dark" or "light"). Returns (28, 28) float32 in [0, 1],
-    white ink (1) on black (0), the ink fitted into a 20×20 box keeping its aspect ratio and
-    shifted so that its centre of mass lies within half a pixel of (14, 14). Raises `ImageError`
-    when there is no ink. `mnist_style_with_notes` also returns what the user may want to know.
+    gray: (H, W) float brightness in [0, 1] (0 = black, 1 = white; uint8 is read as bytes / 255),
+    dark ink on light paper or the other way round (`ink` = "auto", "dark" or "light").
+    Returns (28, 28) float32 in [0, 1], white ink (1) on black (0), the ink fitted into a 20×20
+    box keeping its aspect ratio and shifted so that its centre of mass lies within half a pixel
+    of (14, 14). Raises `ImageError` when there is no ink. `mnist_style_with_notes` also returns
+    what the user may want to know.
     """
     return mnist_style_with_notes(gray, ink=ink, source_name=source_name)[0]
 

@@ -166,8 +166,12 @@ def _open(source: ImageSource, name: str) -> BinaryIO:
 def _decode(fp: BinaryIO, name: str, max_side: int, notes: list[str]) -> Image.Image:
     """Open and fully decode the first frame of `fp`, upright; errors become ImageError."""
     try:
+        # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that: refuse both. Its
+        # UserWarnings (odd EXIF, unusual chunks) mean nothing to a user with a digit to read;
+        # real damage raises. (catch_warnings swaps the process-wide filters for a moment, so a
+        # threaded server may lose a warning from another thread meanwhile; never an error.)
         with warnings.catch_warnings():
-            # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; refuse both.
+            warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(fp)
             frames = getattr(img, "n_frames", 1)
@@ -192,9 +196,11 @@ def _decode(fp: BinaryIO, name: str, max_side: int, notes: list[str]) -> Image.I
             f"image {name!r} is truncated or corrupt ({e}): save or copy it again, "
             "or export it as PNG") from None
     try:
-        if img.getexif().get(_ORIENTATION, 1) == 1:
-            return img  # upright already: skip exif_transpose, which would copy the image
-        upright = ImageOps.exif_transpose(img)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            if img.getexif().get(_ORIENTATION, 1) == 1:
+                return img  # upright already: skip exif_transpose, which would copy the image
+            upright = ImageOps.exif_transpose(img)
     except Exception:  # a broken EXIF block must not lose an otherwise readable image
         notes.append("the EXIF orientation could not be read: the image was used as stored")
         return img
