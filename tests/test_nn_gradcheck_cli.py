@@ -1,0 +1,104 @@
+"""`barenet gradcheck`: the table, the verdict, exit statuses and option errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from barenet.cli import main
+from barenet.nn import Sigmoid
+
+
+def table_rows(out):
+    """{array name: (shape, error, status)} from the printed table."""
+    rows = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if parts and (parts[0] == "input" or parts[0][:1].isdigit()) and parts[-1] in ("ok", "FAIL"):
+            rows[parts[0]] = (parts[-3], float(parts[-2]), parts[-1])
+    return rows
+
+
+def test_default_network_passes(capsys):
+    assert main(["gradcheck"]) == 0
+    out = capsys.readouterr().out
+    assert "gradient check of 6-5(relu)-4(relu)-3 with softmax_cross_entropy (float64)" in out
+    rows = table_rows(out)
+    assert list(rows) == ["0.W", "0.b", "2.W", "2.b", "4.W", "4.b", "input"]
+    assert rows["0.W"][0] == "6×5" and rows["input"][0] == "4×6"
+    assert all(err < 1e-6 and status == "ok" for _, err, status in rows.values())
+    assert out.rstrip().splitlines()[-1].startswith("PASS: all 7 errors < 1e-06")
+
+
+@pytest.mark.parametrize(
+    ("args", "describe"),
+    [
+        (["--loss", "cross_entropy", "--activation", "tanh"], "6-5(tanh)-4(tanh)-3(softmax)"),
+        (["--loss", "mse", "--activation", "sigmoid,leaky_relu"], "6-5(sigmoid)-4(leakyrelu)-3(sigmoid)"),
+        (["--loss", "binary_cross_entropy", "--classes", "1", "--batch", "1"], "6-5(relu)-4(relu)-1"),
+        (["--hidden", "", "--loss", "mse"], "6-3(sigmoid)"),
+        (["--hidden", "3,3,3", "--activation", "tanh", "--dropout", "0.3", "--inputs", "2"],
+         "2-3(tanh)(dropout)-3(tanh)(dropout)-3(tanh)(dropout)-3"),
+    ],
+)
+def test_networks_of_the_users_choice_pass(capsys, args, describe):
+    assert main(["gradcheck", *args]) == 0
+    out = capsys.readouterr().out
+    assert f"gradient check of {describe}" in out
+    assert out.rstrip().splitlines()[-1].startswith("PASS")
+
+
+def test_a_tolerance_nothing_meets_fails_with_exit_1(capsys):
+    assert main(["gradcheck", "--hidden", "3", "--tolerance", "1e-20"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.rstrip().splitlines()[-1].startswith("FAIL: 5 of 5 errors ≥ 1e-20")
+    assert {status for *_, status in table_rows(captured.out).values()} == {"FAIL"}
+    assert captured.err.count("\n") == 1 and captured.err.startswith("barenet: error: gradient check failed")
+
+
+def test_a_broken_backward_is_caught(capsys, monkeypatch):
+    monkeypatch.setattr(Sigmoid, "backward", lambda self, grad_out: grad_out * self.a)  # lost (1 − a)
+    assert main(["gradcheck", "--activation", "sigmoid"]) == 1
+    rows = table_rows(capsys.readouterr().out)
+    assert rows["0.W"][2] == "FAIL" and rows["0.W"][1] > 1e-2
+    assert rows["4.W"][2] == "ok"  # above the last sigmoid, nothing is broken
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--hidden", "5,x"], "--hidden '5,x': expected positive integers"),
+        (["--hidden", "5,0"], "--hidden '5,0'"),
+        (["--activation", "softmax"], "unknown activation 'softmax'"),
+        (["--hidden", "2,2,2", "--activation", "relu,tanh"], "lists 2 activations for 3 hidden layers"),
+        (["--dropout", "1"], "--dropout must be in [0, 1), got 1.0"),
+        (["--eps", "0"], "--eps must be positive"),
+        (["--tolerance", "-1"], "--tolerance must be positive"),
+        (["--batch", "0"], "--batch must be at least 1, got 0"),
+        (["--classes", "1"], "needs --classes ≥ 2 (a softmax over one class is constant), got 1;"),
+    ],
+)
+def test_bad_values_give_one_clear_line(capsys, args, message):
+    assert main(["gradcheck", *args]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert message in captured.err
+
+
+@pytest.mark.parametrize("args", [["--loss", "hinge"], ["--batch", "two"], ["--eps", "small"]])
+def test_malformed_options_are_usage_errors(capsys, args):
+    with pytest.raises(SystemExit) as caught:
+        main(["gradcheck", *args])
+    assert caught.value.code == 2
+    assert "usage: barenet gradcheck" in capsys.readouterr().err
+
+
+def test_python_dash_m_barenet_gradcheck():
+    done = subprocess.run([sys.executable, "-m", "barenet", "gradcheck", "--hidden", "4", "--batch", "2"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith("PASS: all 5 errors")
+    assert done.stderr == ""
