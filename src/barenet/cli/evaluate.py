@@ -1,0 +1,214 @@
+"""`barenet evaluate`: accuracy, loss, per-class scores and the confusion matrix of a saved model.
+
+    barenet evaluate MODEL [--split test|val|train] [--data-dir DIR] [--json] [--plot FILE.png]
+
+The data is rebuilt from the configuration recorded in the model file (dataset, class subset,
+validation size and seed), with the recorded normalisation, so `--split val` is exactly the
+validation set the run held out and `--split test` the untouched test set. `--data-dir` points at
+another copy of the dataset; a copy whose checksums differ from the training data's is noted.
+
+Output: a readable report on stdout, or with `--json` one JSON object (accuracy as a fraction,
+loss, n, split, class_names, per_class [{class, precision, recall, f1, support}], macro,
+confusion_matrix [[...]] with rows = true class and columns = predicted). `--plot FILE.png`
+writes one figure: the confusion matrix on the left, the 25 most confident mistakes (the raw
+28×28 images, "true → predicted (p)") on the right. Notes go to stderr; any error is one line on
+stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+SPLITS = ("test", "val", "train")
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `barenet evaluate` and its flags."""
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="score a saved model: accuracy, loss, per-class precision/recall/F1, confusion matrix",
+        description="Score a saved model on the test (or validation, or training) split of the data "
+        "it was trained on, rebuilt from its recorded configuration and normalisation.",
+    )
+    parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
+    parser.add_argument("--split", choices=SPLITS, default="test",
+                        help="which split to score (default: test; val = the held-out validation set)")
+    parser.add_argument("--data-dir", metavar="DIR", default=None,
+                        help="directory of the dataset files (default: the one recorded at training, "
+                        "else $BARENET_DATA_DIR, else the bundled copy)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
+    parser.add_argument("--plot", metavar="FILE.png", default=None,
+                        help="also draw the confusion matrix and the most confident mistakes to FILE.png")
+    parser.add_argument("--mistakes", type=int, default=25, metavar="N",
+                        help="how many mistakes the --plot gallery shows (default: 25)")
+    return parser
+
+
+def predictions(model, x) -> tuple[Any, Any, Any]:
+    """(probabilities (N, K), predicted labels (N,), confidence (N,)) in inference mode.
+
+    With one output unit (K = 1) the probability p is that of class 1: the prediction is p > 0.5,
+    its confidence max(p, 1 − p). Otherwise the prediction is the argmax, its confidence the max.
+    """
+    import numpy as np
+
+    proba = model.predict_proba(x)
+    if proba.shape[1] == 1:
+        p = proba[:, 0]
+        predicted = (p > 0.5).astype(np.int64)
+        return proba, predicted, np.where(predicted == 1, p, 1 - p)
+    predicted = proba.argmax(axis=1)
+    return proba, predicted, proba[np.arange(len(proba)), predicted]
+
+
+def raw_pixels(x, normalization: dict | None):
+    """Model inputs (N, D) back to pixels in [0, 1]: x·std + mean, inverting the standardisation."""
+    import numpy as np
+
+    if not normalization:
+        return x
+    from barenet.data.prepare import Standardizer
+
+    s = Standardizer.from_dict(normalization)
+    pixels = x.astype(np.float64) * np.asarray(s.std, dtype=np.float64) + np.asarray(s.mean, dtype=np.float64)
+    return np.clip(pixels, 0.0, 1.0)
+
+
+def score(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Load, rebuild the data, predict and score; (report for the user, arrays for the plot)."""
+    import numpy as np
+
+    from barenet import metrics, modelfile
+    from barenet.config import TrainingConfig, build
+    from barenet.errors import ConfigError, DataError
+    from barenet.nn.training import evaluate
+    from barenet.splits import make_splits
+
+    trained = modelfile.load(args.model)
+    model = trained.model
+    config = TrainingConfig.from_dict(trained.config, source=f"{args.model}: recorded configuration")
+    splits = make_splits(config, data_dir=args.data_dir, progress=False,
+                         normalization=trained.normalization)
+    notes = list(splits.notes)
+    recorded = (trained.dataset or {}).get("sha256")
+    if recorded and recorded != splits.dataset.sha256:
+        notes.append(f"the data in {splits.dataset.directory} differs from the data the model was "
+                     "trained on (other checksums); the scores are not comparable with its recorded ones")
+    x, y = splits.split(args.split)
+    if len(x) == 0:
+        raise ConfigError(f"the {args.split} split is empty (the model was trained with val_size = "
+                          f"{config.val_size}); choose --split test")
+    if x.shape[1] != model.input_size():
+        raise DataError(f"the {config.dataset} images have {x.shape[1]} pixels but the model takes "
+                        f"{model.input_size()} inputs; pass the dataset it was trained on")
+    class_names = trained.class_names or splits.class_names
+    k = len(splits.class_names)
+    if model.output_size() != k and not (model.output_size() == 1 and k == 2):
+        raise DataError(f"the data has {k} classes but the model has {model.output_size()} outputs; "
+                        "pass the dataset it was trained on")
+
+    _, loss, _, _ = build(config, model.input_size(), model.output_size())
+    mean_loss, accuracy = evaluate(model, loss, x, y)
+    _, predicted, confidence = predictions(model, x)
+    report = metrics.classification_report(y, predicted, n_classes=k)
+    scores = report["per_class"]
+    result = {
+        "model": str(args.model),
+        "architecture": model.describe(),
+        "dataset": config.dataset,
+        "data_dir": str(splits.dataset.directory),
+        "split": args.split,
+        "n": len(y),
+        "accuracy": report["accuracy"],
+        "correct": int(np.trace(report["confusion_matrix"])),
+        "loss": float(mean_loss),
+        "loss_function": type(loss).__name__,
+        "class_names": list(class_names),
+        "per_class": [
+            {"class": class_names[i], "precision": float(scores["precision"][i]),
+             "recall": float(scores["recall"][i]), "f1": float(scores["f1"][i]),
+             "support": int(scores["support"][i])}
+            for i in range(k)
+        ],
+        "macro": report["macro"],
+        "confusion_matrix": report["confusion_matrix"].tolist(),
+        "notes": notes,
+    }
+    # evaluate() and the argmax of predict_proba must agree; they differ only if a NaN crept in.
+    if abs(accuracy - report["accuracy"]) > 1e-9:
+        raise DataError(f"inconsistent predictions on the {args.split} split (accuracy {accuracy} from "
+                        f"the loss vs {report['accuracy']} from the probabilities); re-train the model")
+    arrays = {"x": x, "y": y, "predicted": predicted, "confidence": confidence,
+              "cm": report["confusion_matrix"], "normalization": trained.normalization}
+    return result, arrays
+
+
+def confusion_table(cm: list[list[int]], names: list[str]) -> str:
+    """The confusion matrix as aligned text: one row per true class, one column per prediction."""
+    corner = "true \\ predicted"
+    width = max(max(len(str(v)) for row in cm for v in row), max(len(n) for n in names), 3)
+    label = max(max(len(n) for n in names), len(corner))
+    lines = [f"{corner:<{label}}  " + " ".join(f"{n:>{width}}" for n in names)]
+    for name, row in zip(names, cm, strict=True):
+        lines.append(f"{name:<{label}}  " + " ".join(f"{v:>{width}}" for v in row))
+    return "\n".join(lines)
+
+
+def text_report(result: dict[str, Any]) -> str:
+    """The human-readable report."""
+    names = [str(c) for c in result["class_names"]]
+    lines = [
+        f"model     {result['model']}  ({result['architecture']})",
+        f"data      {result['dataset']} {result['split']} split, {result['n']:,} images "
+        f"from {result['data_dir']}",
+        f"accuracy  {result['accuracy']:.2%}  ({result['correct']:,} of {result['n']:,} right, "
+        f"{result['n'] - result['correct']:,} wrong)",
+        f"loss      {result['loss']:.4f}  (mean {result['loss_function']})",
+        "",
+    ]
+    cw = max(len("class"), max(len(n) for n in names), len("macro"))
+    lines.append(f"{'class':<{cw}}  precision  recall      f1  support")
+    for row in result["per_class"]:
+        lines.append(f"{row['class']:<{cw}}  {row['precision']:9.4f}  {row['recall']:6.4f}  "
+                     f"{row['f1']:6.4f}  {row['support']:7,}")
+    macro = result["macro"]
+    lines.append(f"{'macro':<{cw}}  {macro['precision']:9.4f}  {macro['recall']:6.4f}  "
+                 f"{macro['f1']:6.4f}  {result['n']:7,}")
+    lines += ["", "confusion matrix (rows: true class, columns: predicted class)",
+              confusion_table(result["confusion_matrix"], names)]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Score the model; print the report or JSON; draw the figure if asked. 0 on success."""
+    import json
+    import sys
+
+    from barenet.errors import ConfigError
+
+    if not 1 <= args.mistakes <= 100:
+        raise ConfigError(f"--mistakes {args.mistakes}: expected 1 to 100 images")
+    result, arrays = score(args)
+    if args.plot:
+        from barenet import plots
+
+        images = raw_pixels(arrays["x"], arrays["normalization"])
+        try:
+            path = plots.evaluation(arrays["cm"], result["class_names"], images, arrays["y"],
+                                    arrays["predicted"], arrays["confidence"], args.plot, n=args.mistakes)
+        except OSError as exc:
+            raise ConfigError(f"--plot {args.plot}: cannot write the figure ({exc.strerror or exc}); "
+                              "choose a writable path") from None
+        except ValueError as exc:  # e.g. inputs that are not square images
+            raise ConfigError(f"--plot {args.plot}: cannot draw this model's data ({exc})") from None
+        result["plot"] = str(path)
+    for note in result["notes"]:
+        print(note if note.startswith("note:") else f"note: {note}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(text_report(result))
+        if args.plot:
+            print(f"\nplot      {result['plot']}")
+    return 0
