@@ -199,3 +199,21 @@ def test_importing_images_stays_light():
     code = "import sys, barenet.images; print(sorted({'matplotlib', 'scipy'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_fine_pen_digit_is_drawn_as_thick_as_a_marker_one():
+    """A 3-pixel pen line in a 360-pixel-tall 7 would shrink to a faint ghost (about 0.2 at most)
+    without thickening; it must come out like the same 7 drawn with a 30-pixel marker."""
+    from PIL import Image, ImageDraw
+
+    def seven(pen: int) -> np.ndarray:
+        page = Image.new("L", (800, 600), 235)
+        ImageDraw.Draw(page).line([(300, 100), (480, 100), (340, 460)], fill=30, width=pen,
+                                  joint="curve")
+        return mnist_style(np.asarray(page))
+
+    fine, marker = seven(3), seven(30)
+    assert fine.max() == pytest.approx(1.0, abs=0.01)
+    assert fine.sum() > 0.8 * marker.sum()
+    assert float(np.abs(fine - marker).mean()) < 0.03
+    assert max(box(fine)) == 20
