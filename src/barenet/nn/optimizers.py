@@ -38,6 +38,9 @@ BLOCK = 1 << 16
 
 def blocks(*arrays: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
     """Matching flat views of `BLOCK` elements from arrays of one shape (each C-contiguous)."""
+    if not all(a.flags.c_contiguous for a in arrays):  # reshape would copy, and updates be lost
+        raise ValueError("RMSprop and Adam update parameters through flat views, so each must be "
+                         "C-contiguous: assign np.ascontiguousarray(value), not a transposed view")
     flat = [a.reshape(-1) for a in arrays]  # views, since the arrays are contiguous
     size = flat[0].size
     for start in range(0, size, BLOCK):
