@@ -173,6 +173,17 @@ def test_state_dict_round_trip_continues_identically(name):
         assert not np.array_equal(saved["buffers"][0][key], first.state[0][key])
 
 
+@pytest.mark.parametrize("optimizer", [RMSprop(0.1), Adam(0.1)], ids=repr)
+def test_a_transposed_parameter_is_refused_not_silently_left_unchanged(optimizer):
+    # Regression: reshape(-1) of a non-contiguous array is a copy, so the update went nowhere.
+    W = np.ones((3, 2)).T  # e.g. a column-vector textbook's W̃ assigned as Wᵀ
+    with pytest.raises(ValueError, match="C-contiguous"):
+        optimizer.step([(W, np.ones((2, 3)))])
+    W = np.ascontiguousarray(W)
+    type(optimizer)(0.1).step([(W, np.ones((2, 3)))])
+    assert (W < 1).all()
+
+
 def test_optimiser_validation_and_config():
     with pytest.raises(ValueError, match="learning rate"):
         SGD(0)
