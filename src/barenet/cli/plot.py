@@ -1,0 +1,105 @@
+"""`barenet plot`: a model file's learning curves and its first layer's weights, as PNG files.
+
+    barenet plot MODEL [--out PREFIX] [--curves FILE.png] [--weights FILE.png] [--max-tiles N]
+
+With no path flags both figures are drawn next to the model: `<dir>/<stem>-curves.png` and
+`<dir>/<stem>-weights.png`. `--out PREFIX` puts them at `PREFIX-curves.png` and
+`PREFIX-weights.png`. `--curves` / `--weights` name one figure's file; given without `--out`,
+only the figures named are drawn. The paths written are printed on stdout.
+
+The curves: loss and accuracy per epoch, training and validation, in two panels. The weights:
+the first Dense layer's W (784, H), each column reshaped to a 28×28 tile, up to `--max-tiles`
+hidden units, on a colour map symmetric around 0. A model whose inputs are not a square image
+gets no weights figure, and one without a recorded history no curves: a note says so on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `barenet plot` and its flags."""
+    parser = subparsers.add_parser(
+        "plot",
+        help="draw a model's learning curves and first-layer weights to PNG files",
+        description="Draw the learning curves (loss and accuracy per epoch, training and "
+        "validation) and the first layer's weights as 28×28 tiles. Default files: "
+        "<model stem>-curves.png and <model stem>-weights.png next to the model.",
+    )
+    parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
+    parser.add_argument("--out", metavar="PREFIX", default=None,
+                        help="write PREFIX-curves.png and PREFIX-weights.png")
+    parser.add_argument("--curves", metavar="FILE.png", default=None, help="the learning curves' file")
+    parser.add_argument("--weights", metavar="FILE.png", default=None, help="the weights' file")
+    parser.add_argument("--max-tiles", type=int, default=64, metavar="N",
+                        help="hidden units shown in the weights figure (default: 64)")
+    return parser
+
+
+def targets(args: argparse.Namespace) -> dict[str, Path]:
+    """Which figures to draw, and where: {"curves": path, "weights": path} (one or both)."""
+    model = Path(args.model)
+    prefix = args.out if args.out is not None else str(model.with_suffix(""))
+    defaults = {"curves": Path(f"{prefix}-curves.png"), "weights": Path(f"{prefix}-weights.png")}
+    named = {k: Path(v) for k, v in (("curves", args.curves), ("weights", args.weights)) if v}
+    if named and args.out is None:
+        return named
+    return {**defaults, **named}
+
+
+def first_dense_weights(model):
+    """W (n_in, H) of the first Dense layer, or None."""
+    from barenet.nn.layers import Dense
+
+    return next((layer.W for layer in model.layers if isinstance(layer, Dense)), None)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Draw the figures; print where they went. 0 if at least one figure was written."""
+    import sys
+
+    from barenet import modelfile, plots
+    from barenet.errors import ConfigError, ModelFileError
+
+    if args.max_tiles < 1:
+        raise ConfigError(f"--max-tiles {args.max_tiles}: expected at least 1")
+    trained = modelfile.load(args.model)
+    wanted = targets(args)
+    notes: list[str] = []
+    written: list[tuple[str, Path]] = []
+
+    def write(kind: str, draw) -> None:
+        try:
+            written.append((kind, draw()))
+        except OSError as exc:
+            raise ConfigError(f"{wanted[kind]}: cannot write the {kind} figure ({exc.strerror or exc}); "
+                              "choose a writable path") from None
+
+    if "curves" in wanted:
+        if trained.history.records:
+            write("curves", lambda: plots.learning_curves(trained.history, wanted["curves"]))
+        else:
+            notes.append(f"{args.model} records no training history (no epoch): learning curves skipped")
+    if "weights" in wanted:
+        W = first_dense_weights(trained.model)
+        side = math.isqrt(W.shape[0]) if W is not None else 0
+        if W is None:
+            notes.append("the network has no Dense layer: weights figure skipped")
+        elif side * side != W.shape[0]:
+            notes.append(f"the inputs ({W.shape[0]} features) are not a square image: weights figure "
+                         "skipped")
+        else:
+            write("weights", lambda: plots.first_layer_weights(W, wanted["weights"], args.max_tiles))
+
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    if not written:
+        raise ModelFileError(f"{args.model}: nothing to plot (no history, and no square first layer)")
+    width = max(len(kind) for kind, _ in written)
+    for kind, path in written:
+        print(f"{kind + ':':<{width + 1}} {path}")
+    return 0
