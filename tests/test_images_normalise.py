@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from barenet.errors import ImageError
 from barenet.images import mnist_style
@@ -204,8 +205,6 @@ def test_importing_images_stays_light():
 def test_a_fine_pen_digit_is_drawn_as_thick_as_a_marker_one():
     """A 3-pixel pen line in a 360-pixel-tall 7 would shrink to a faint ghost (about 0.2 at most)
     without thickening; it must come out like the same 7 drawn with a 30-pixel marker."""
-    from PIL import Image, ImageDraw
-
     def seven(pen: int) -> np.ndarray:
         page = Image.new("L", (800, 600), 235)
         ImageDraw.Draw(page).line([(300, 100), (480, 100), (340, 460)], fill=30, width=pen,

@@ -17,7 +17,9 @@ What this package offers, in the order the work is done:
 The 28×28 result is made the way MNIST was (LeCun et al., 1998): dark ink on light paper is
 inverted to white on black, paper noise and stray specks are dropped, the ink is cropped to its
 bounding box, fitted into a 20×20 box keeping its aspect ratio with anti-aliasing, and placed in
-the 28×28 field with its centre of mass at (14, 14). Values are in [0, 1], as MNIST's bytes / 255.
+the 28×28 field with its centre of mass at (14, 14). One departure: a digit written with a fine
+pen on a big page is redrawn with MNIST's stroke width, or it would shrink to a faint ghost.
+Values are in [0, 1], as MNIST's bytes / 255.
 A model that normalises its inputs further (mean/std) does that itself.
 
 Every failure a user can cause — a missing, empty, truncated or unreadable file, a decompression
