@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     splits = make_splits(config, progress=not args.quiet,
                          normalization=resumed.normalization if resumed else None)
     for note in splits.notes:
-        say(f"note: {note}")
+        say(note if note.startswith("note:") else f"note: {note}")
     n_classes = len(splits.class_names)
     model, loss, optimizer, schedule = build(config, splits.x_train.shape[1], n_classes)
     history = History()

@@ -195,14 +195,17 @@ def fit(
                 xb = np.take(x, index, axis=0, out=buffer[: len(index)])  # gather into one buffer
                 yb, lb = y[index], labels[index]
 
-            output = model.forward(xb, training=True)
-            batch_loss = loss.forward(output, yb)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                # A diverging run overflows somewhere in here; the check below says so clearly.
+                output = model.forward(xb, training=True)
+                batch_loss = loss.forward(output, yb)
             if not math.isfinite(batch_loss):
                 restore(model, optimizer, last_good)
                 raise TrainingError(
                     f"the loss became {batch_loss} in epoch {epoch + 1}, batch {b + 1} "
                     f"(learning rate {optimizer.lr:g}): training diverged; lower the learning "
-                    f"rate. The parameters are those after epoch {epoch}."
+                    f"rate. The parameters are "
+                    + (f"those after epoch {epoch}." if epoch else "the initial ones.")
                 )
             correct += int((loss.labels(output) == lb).sum())
             model.backward(loss.backward(), input_grad=False)

@@ -1,0 +1,28 @@
+"""Shared fixtures: a small slice of MNIST written as IDX files, for fast end-to-end runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from barenet.data import load_dataset
+from barenet.data.idx import write_idx
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    """The full MNIST dataset (from BARENET_DATA_DIR if set, else the bundled copy)."""
+    return load_dataset("mnist", progress=False)
+
+
+@pytest.fixture(scope="session")
+def mnist_slice_dir(tmp_path_factory, mnist) -> Path:
+    """A directory of IDX files holding the first 3000 training and 1000 test images of MNIST."""
+    directory = tmp_path_factory.mktemp("mnist-slice")
+    write_idx(directory / "train-images-idx3-ubyte", mnist.train_images[:3000])
+    write_idx(directory / "train-labels-idx1-ubyte", mnist.train_labels[:3000].astype(np.uint8))
+    write_idx(directory / "t10k-images-idx3-ubyte", mnist.test_images[:1000])
+    write_idx(directory / "t10k-labels-idx1-ubyte", mnist.test_labels[:1000].astype(np.uint8))
+    return directory
