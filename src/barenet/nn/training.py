@@ -118,6 +118,15 @@ def restore(model: Sequential, optimizer: Optimizer, saved: tuple[list[np.ndarra
     optimizer.load_state_dict(opt_state)
 
 
+def diverged(what: str, epoch: int, batch: int, lr: float) -> TrainingError:
+    """The error for a run whose numbers stopped being finite, with the fix."""
+    kept = f"those after epoch {epoch}" if epoch else "the initial ones"
+    return TrainingError(
+        f"{what} in epoch {epoch + 1}, batch {batch + 1} (learning rate {lr:g}): training "
+        f"diverged; lower the learning rate. The parameters are {kept}."
+    )
+
+
 def fit(
     model: Sequential,
     loss: Loss,
@@ -195,25 +204,23 @@ def fit(
                 xb = np.take(x, index, axis=0, out=buffer[: len(index)])  # gather into one buffer
                 yb, lb = y[index], labels[index]
 
+            # A diverging run overflows somewhere in a step; the checks below say so clearly.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                # A diverging run overflows somewhere in here; the check below says so clearly.
                 output = model.forward(xb, training=True)
                 batch_loss = loss.forward(output, yb)
-            if not math.isfinite(batch_loss):
-                restore(model, optimizer, last_good)
-                raise TrainingError(
-                    f"the loss became {batch_loss} in epoch {epoch + 1}, batch {b + 1} "
-                    f"(learning rate {optimizer.lr:g}): training diverged; lower the learning "
-                    f"rate. The parameters are "
-                    + (f"those after epoch {epoch}." if epoch else "the initial ones.")
-                )
-            correct += int((loss.labels(output) == lb).sum())
-            model.backward(loss.backward(), input_grad=False)
-            optimizer.step(model.parameters())
+                if not math.isfinite(batch_loss):
+                    restore(model, optimizer, last_good)
+                    raise diverged(f"the loss became {batch_loss}", epoch, b, optimizer.lr)
+                correct += int((loss.labels(output) == lb).sum())
+                model.backward(loss.backward(), input_grad=False)
+                optimizer.step(model.parameters())
             total_loss += batch_loss * len(xb)
             for callback in callbacks:
                 callback.on_batch_end(b, batch_loss)
 
+        if not all(np.isfinite(p).all() for p, _ in model.parameters()):  # the last step's update
+            restore(model, optimizer, last_good)
+            raise diverged("a parameter became NaN or infinite", epoch, batches - 1, optimizer.lr)
         samples = n if sampling != "replacement" else batches * batch_size
         record: dict[str, Any] = {
             "epoch": epoch + 1,
