@@ -182,6 +182,19 @@ def test_info_of_a_model_without_training_record(tmp_path, capsys):
     assert info["history"] == [] and info["config"] == {} and info["parameters"] == 50 * 8 + 8 + 8 * 3 + 3
 
 
+def test_info_after_early_stopping_reports_the_best_epoch(tmp_path, capsys):
+    path = tmp_path / "early.safetensors"
+    record = {"epoch": 1, "train_loss": 1.0, "train_accuracy": 0.6, "val_loss": 0.8, "val_accuracy": 0.7,
+              "lr": 0.1, "seconds": 0.1}
+    later = {**record, "epoch": 2, "val_loss": 0.9, "val_accuracy": 0.65}
+    square_free_model(path, History([record, later], stopped_early=True, best_epoch=1))
+    assert main(["info", str(path), "--json"]) == 0
+    final = json.loads(capsys.readouterr().out)["final"]
+    assert final["epoch"] == 1 and final["val_accuracy"] == 0.7  # the weights are epoch 1's
+    assert main(["info", str(path)]) == 0
+    assert "val accuracy   70.00% (epoch 1)" in capsys.readouterr().out
+
+
 @pytest.mark.xfail(reason="modelfile.sniff takes a header length of 0x380 (bytes 80 03) for a pickle's "
                    "opening; a sound file is refused", strict=False)
 def test_a_header_length_that_looks_like_a_pickle_opcode(tmp_path, capsys):

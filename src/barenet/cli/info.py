@@ -47,7 +47,10 @@ def file_metadata(path: Path) -> dict[str, str]:
 
 
 def final_scores(trained) -> dict[str, Any]:
-    """Test scores from the recorded metrics, validation scores of the last (or best) epoch."""
+    """Test scores from the recorded metrics; validation scores of the epoch whose weights it holds.
+
+    That epoch is the last one, or with early stopping the best one (the weights restored).
+    """
     final: dict[str, Any] = {k: v for k, v in trained.metrics.items() if k.startswith(("test_", "val_"))}
     records = trained.history.records
     if records:
@@ -55,7 +58,7 @@ def final_scores(trained) -> dict[str, Any]:
         record = next((r for r in records if r.get("epoch") == best), records[-1])
         for key in ("val_accuracy", "val_loss", "train_accuracy", "train_loss"):
             if record.get(key) is not None:
-                final.setdefault(key, record[key])
+                final[key] = record[key]
         final["epoch"] = record.get("epoch")
     return final
 
