@@ -195,8 +195,6 @@ def test_info_after_early_stopping_reports_the_best_epoch(tmp_path, capsys):
     assert "val accuracy   70.00% (epoch 1)" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(reason="modelfile.sniff takes a header length of 0x380 (bytes 80 03) for a pickle's "
-                   "opening; a sound file is refused", strict=False)
 def test_a_header_length_that_looks_like_a_pickle_opcode(tmp_path, capsys):
     rng = np.random.default_rng(0)
     model = Sequential([Dense(50, 8, rng=rng), ReLU(), Dense(8, 3, rng=rng)], output_activation="softmax")

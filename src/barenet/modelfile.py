@@ -138,7 +138,23 @@ def save(path: str | Path, trained: TrainedModel, optimizer=None) -> Path:
     return path
 
 
-def sniff(path: Path, head: bytes) -> str | None:
+def parse_header(data: bytes) -> dict | list | None:
+    """The JSON header of safetensors bytes, or None if there is no well-formed one.
+
+    Layout: 8 bytes little-endian header length n, then n bytes of JSON, then the tensors.
+    """
+    if len(data) < 8:
+        return None
+    header_len = int.from_bytes(data[:8], "little")
+    if header_len > min(HEADER_LIMIT, len(data) - 8):
+        return None
+    try:
+        return json.loads(data[8 : 8 + header_len])
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def sniff(head: bytes) -> str | None:
     """A hint for a file that is not safetensors, from its first bytes."""
     if head[:2] in (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05"):
         return "it is a Python pickle, which can run arbitrary code; barenet never unpickles"
@@ -171,23 +187,21 @@ def load(path: str | Path) -> TrainedModel:
     except OSError as exc:
         raise ModelFileError(f"{where}: cannot read the model file ({exc.strerror or exc})") from None
 
-    hint = sniff(path, data[:8])
-    if hint:
-        raise ModelFileError(f"{where}: not a barenet model file: {hint}; {fix}")
-    if len(data) < 8:
-        raise ModelFileError(f"{where}: not a model file ({len(data)} bytes, too short to hold "
-                             f"a safetensors header); {fix}")
-    header_len = int.from_bytes(data[:8], "little")
-    if header_len > min(HEADER_LIMIT, len(data) - 8):
-        raise ModelFileError(f"{where}: not a safetensors model file, or truncated (its header "
-                             f"claims {header_len} bytes, the file has {len(data) - 8} after it); {fix}")
-    try:
-        header = json.loads(data[8 : 8 + header_len])
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ModelFileError(f"{where}: corrupt model file (its header is not valid JSON); {fix}") from None
+    header = parse_header(data)
+    if header is None:
+        hint = sniff(data[:8])
+        if hint:
+            raise ModelFileError(f"{where}: not a barenet model file: {hint}; {fix}")
+        if len(data) < 8:
+            raise ModelFileError(f"{where}: not a model file ({len(data)} bytes, too short to hold "
+                                 f"a safetensors header); {fix}")
+        raise ModelFileError(f"{where}: not a safetensors model file, or a truncated or corrupt one "
+                             f"(its header does not parse); {fix}")
     if not isinstance(header, dict):
         raise ModelFileError(f"{where}: corrupt model file (unexpected header); {fix}")
     metadata = header.get("__metadata__") or {}
+    if not isinstance(metadata, dict):
+        raise ModelFileError(f"{where}: corrupt model file (its metadata is not a table); {fix}")
     if metadata.get("format") != FORMAT:
         raise ModelFileError(f"{where}: a safetensors file, but not one written by barenet (no "
                              f"'format: {FORMAT}' in its metadata); {fix}")
