@@ -12,6 +12,8 @@ How an epoch walks the training set (`sampling`):
     "shuffle"      a fresh random permutation each epoch, cut into batches (the usual choice)
     "sequential"   the data in its stored order, every epoch (some tutorials do this)
     "replacement"  each batch drawn uniformly with replacement; ⌈n / batch⌉ batches per epoch
+`steps` counts batches instead of epochs (a tutorial's "10,000 iterations"): ⌈steps / batches per
+epoch⌉ epochs, the last one cut short.
 
 Randomness: epoch e's shuffling and dropout masks come from generators seeded with (seed, e), so
 an epoch depends only on the seed, its number and the parameters it starts from. A run resumed
@@ -127,6 +129,11 @@ def diverged(what: str, epoch: int, batch: int, lr: float) -> TrainingError:
     )
 
 
+def epochs_for_steps(steps: int, n: int, batch_size: int) -> int:
+    """How many epochs `steps` batches of `batch_size` from n samples start: ⌈steps / ⌈n / batch⌉⌉."""
+    return math.ceil(steps / math.ceil(n / batch_size))
+
+
 def fit(
     model: Sequential,
     loss: Loss,
@@ -141,6 +148,7 @@ def fit(
     schedule: Schedule | None = None,
     sampling: str = "shuffle",
     early_stopping: int | None = None,
+    steps: int | None = None,
     callbacks: Sequence[Callback] = (),
     history: History | None = None,
 ) -> History:
@@ -151,6 +159,7 @@ def fit(
     schedule: sets `optimizer.lr` at the start of each epoch (default: the optimiser's lr).
     early_stopping: stop when the validation loss has not improved for this many epochs, and
         restore the parameters of the best epoch.
+    steps: train for exactly this many batches instead of `epochs` epochs (`epochs_for_steps`).
     history: the history of a run being resumed; training continues at epoch len(records).
     Raises TrainingError if the loss becomes NaN or infinite; the parameters and optimiser state
     are then those at the end of the last complete epoch.
@@ -165,10 +174,14 @@ def fit(
         raise ValueError("the training set is empty")
     if early_stopping is not None and validation is None:
         raise ValueError("early stopping needs validation data")
+    if steps is not None and steps < 1:
+        raise ValueError(f"steps must be ≥ 1, got {steps}")
     history = history if history is not None else History()
     schedule = schedule if schedule is not None else Constant(optimizer.lr)
     n = len(x)
     batches = math.ceil(n / batch_size)
+    if steps is not None:
+        epochs = epochs_for_steps(steps, n, batch_size)
     labels = labels_of(y)
     dropouts = [(i, layer) for i, layer in enumerate(model.layers) if isinstance(layer, Dropout)]
     rows = batch_size if sampling == "replacement" else min(batch_size, n)  # a draw may exceed n
@@ -191,8 +204,10 @@ def fit(
             callback.on_epoch_begin(epoch)
 
         order = rng.permutation(n) if sampling == "shuffle" else None
-        total_loss, correct = 0.0, 0
-        for b in range(batches):
+        total_loss, correct, seen = 0.0, 0, 0
+        # every epoch before this one was whole, so epoch · batches steps are done
+        epoch_batches = batches if steps is None else min(batches, steps - epoch * batches)
+        for b in range(epoch_batches):
             if sampling == "sequential":
                 xb = x[b * batch_size : (b + 1) * batch_size]  # a view: no copy
                 yb, lb = y[b * batch_size : (b + 1) * batch_size], labels[b * batch_size :][: len(xb)]
@@ -215,17 +230,18 @@ def fit(
                 model.backward(loss.backward(), input_grad=False)
                 optimizer.step(model.parameters())
             total_loss += batch_loss * len(xb)
+            seen += len(xb)
             for callback in callbacks:
                 callback.on_batch_end(b, batch_loss)
 
         if not all(np.isfinite(p).all() for p, _ in model.parameters()):  # the last step's update
             restore(model, optimizer, last_good)
-            raise diverged("a parameter became NaN or infinite", epoch, batches - 1, optimizer.lr)
-        samples = n if sampling != "replacement" else batches * batch_size
+            raise diverged("a parameter became NaN or infinite", epoch, epoch_batches - 1,
+                           optimizer.lr)
         record: dict[str, Any] = {
             "epoch": epoch + 1,
-            "train_loss": total_loss / samples,
-            "train_accuracy": correct / samples,
+            "train_loss": total_loss / seen,
+            "train_accuracy": correct / seen,
             "val_loss": None,
             "val_accuracy": None,
             "lr": optimizer.lr,
