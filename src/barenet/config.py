@@ -67,6 +67,7 @@ class TrainingConfig:
     gamma: float = 0.5
     min_lr: float = 0.0
     epochs: int = 15
+    steps: int | None = None  # train for this many batches instead; sets epochs (last one partial)
     batch_size: int = 128
     sampling: str = "shuffle"
     early_stopping: int | None = None  # patience in epochs, on the validation loss
@@ -167,6 +168,10 @@ class TrainingConfig:
             raise bad("val_size", self.val_size, "0 or more samples")
         if self.seed < 0:
             raise bad("seed", self.seed, "a non-negative integer")
+        if self.steps is not None:
+            check_type("steps", self.steps, (int,))
+            if self.steps < 1:
+                raise bad("steps", self.steps, "at least 1 batch, e.g. 10000 (or leave unset for epochs)")
         if self.early_stopping is not None:
             check_type("early_stopping", self.early_stopping, (int,))
             if self.early_stopping < 1 or self.val_size == 0:

@@ -76,6 +76,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     opt.add_argument("--gamma", type=float, help="decay factor (step, exponential schedules)")
     opt.add_argument("--min-lr", type=float, help="final learning rate (cosine schedule)")
     opt.add_argument("--epochs", type=int, metavar="N")
+    opt.add_argument("--steps", type=int, metavar="N",
+                     help="train for N batches instead of --epochs (the last epoch cut short)")
     opt.add_argument("--batch-size", type=int, metavar="N", help="1 = per-sample SGD")
     opt.add_argument("--sampling", help="shuffle, sequential or replacement")
     opt.add_argument("--early-stopping", type=int, metavar="PATIENCE",
@@ -92,7 +94,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 FLAG_FIELDS = (
     "dataset", "data_dir", "classes", "val_size", "normalization", "hidden", "activation", "output",
     "loss", "init", "bias_init", "dropout", "optimizer", "lr", "momentum", "weight_decay",
-    "schedule", "step_size", "gamma", "min_lr", "epochs", "batch_size", "sampling",
+    "schedule", "step_size", "gamma", "min_lr", "epochs", "steps", "batch_size", "sampling",
     "early_stopping", "seed", "out",
 )
 
@@ -127,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     from barenet.cli.train_progress import Checkpointer, EpochPrinter, ProgressBar
     from barenet.config import TrainingConfig, build
     from barenet.errors import TrainingError
-    from barenet.nn.training import History, evaluate, fit
+    from barenet.nn.training import History, epochs_for_steps, evaluate, fit
     from barenet.splits import make_splits
 
     resumed = None
@@ -159,6 +161,9 @@ def run(args: argparse.Namespace) -> int:
     for note in splits.notes:
         say(note if note.startswith("note:") else f"note: {note}")
     n_classes = len(splits.class_names)
+    if config.steps is not None:  # the epochs the steps start, for the schedule and the record
+        config = config.replace(epochs=epochs_for_steps(config.steps, len(splits.x_train),
+                                                        config.batch_size))
     model, loss, optimizer, schedule = build(config, splits.x_train.shape[1], n_classes)
     history = History()
     if resumed is not None:
@@ -174,7 +179,9 @@ def run(args: argparse.Namespace) -> int:
         f"{len(splits.x_train):,} train, {len(splits.x_val):,} validation, {len(splits.x_test):,} test"
         + (f", classes {config.classes}" if config.classes else ""))
     say(f"  train: {config.optimizer} lr {config.lr:g} ({config.schedule}), batch {config.batch_size}, "
-        f"{config.epochs} epochs, dropout {config.dropout:g}, seed {config.seed}")
+        f"{config.epochs} epochs"
+        + (f" ({config.steps:,} steps)" if config.steps is not None else "")
+        + f", dropout {config.dropout:g}, seed {config.seed}")
     if resumed is not None:
         say(f"  resuming from {args.resume} after epoch {len(history.records)}")
 
@@ -196,7 +203,8 @@ def run(args: argparse.Namespace) -> int:
             model, loss, optimizer, splits.x_train, splits.y_train,
             epochs=config.epochs, batch_size=config.batch_size, seed=config.seed,
             validation=validation, schedule=schedule, sampling=config.sampling,
-            early_stopping=config.early_stopping, callbacks=callbacks, history=history,
+            early_stopping=config.early_stopping, steps=config.steps, callbacks=callbacks,
+            history=history,
         )
     except KeyboardInterrupt:
         done = len(history.records)
