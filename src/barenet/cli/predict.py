@@ -1,0 +1,155 @@
+"""`barenet predict`: read the digit in one or more image files.
+
+    barenet predict MODEL IMAGE... [--json] [--show OUT.png]
+
+Each image goes through `barenet.images.prepare_image` (dark or light ink, any size, cropped,
+fitted into 20×20 and centred in 28×28 as MNIST was) and then through the model. Output, one line
+per image:
+
+    my_seven.jpg: 7 (98.7%)   next: 1 (0.9%), 9 (0.2%)
+
+`--json` prints one JSON list instead, one object per image: {"file", "digit", "probabilities"
+(one per class, in class order, summing to 1), "notes"}, or {"file", "error", "notes"} for an
+image that could not be read. `--show OUT.png` also draws, one row per image, the picture beside
+the 28×28 input the network reads, with its guess.
+
+An image that cannot be read (missing, empty, truncated, not an image, blank, too small, a
+decompression bomb) is one `barenet: error:` line on stderr; the other images are still read and
+the exit status is 1. Notes (first frame of an animation used, specks ignored) go to stderr.
+
+Start-up time matters here (one image should take well under half a second, Python included):
+NumPy, Pillow and safetensors are imported inside `run`, matplotlib only for `--show`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `barenet predict` and its flags."""
+    parser = subparsers.add_parser(
+        "predict",
+        help="read the digit in image files (photos, scans, drawings) with a saved model",
+        description="Read the handwritten digit in each image: it is cropped, scaled and centred "
+        "the way MNIST was made, then classified. Prints the digit, its probability and the next "
+        "two guesses.",
+    )
+    parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
+    parser.add_argument("images", metavar="IMAGE", nargs="+",
+                        help="image files (PNG, JPEG, GIF, BMP, TIFF, WebP, ...) of one digit each")
+    parser.add_argument("--json", action="store_true",
+                        help="print a JSON list: per file its digit, probabilities and notes, or its error")
+    parser.add_argument("--show", metavar="OUT.png", default=None,
+                        help="also save a figure: each image beside the 28×28 input the network reads")
+    return parser
+
+
+def ranked(probabilities, class_names: list[str], top: int = 3) -> list[tuple[str, float]]:
+    """The `top` most probable (class name, probability) pairs, most probable first."""
+    order = sorted(range(len(probabilities)), key=lambda k: -probabilities[k])[:top]
+    return [(class_names[k], float(probabilities[k])) for k in order]
+
+
+def text_line(file: str, probabilities, class_names: list[str]) -> str:
+    """`file: 7 (98.7%)   next: 1 (0.9%), 9 (0.2%)`."""
+    (best, p), *others = ranked(probabilities, class_names)
+    line = f"{file}: {best} ({p:.1%})"
+    if others:
+        line += "   next: " + ", ".join(f"{name} ({q:.1%})" for name, q in others)
+    return line
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    import numpy as np
+
+    from barenet import modelfile
+    from barenet.cli import error
+    from barenet.errors import ImageError
+    from barenet.images import prepare_image
+    from barenet.web.recognize import check_image_model, class_probabilities
+
+    trained = modelfile.load(args.model)
+    check_image_model(trained, args.model)
+
+    results: list[dict[str, Any]] = []  # per file, in the order given
+    good: list[int] = []  # indices into results of the images that were read
+    pixels = []
+    for file in args.images:
+        try:
+            image = prepare_image(file)
+        except ImageError as exc:
+            error(str(exc))
+            results.append({"file": file, "error": str(exc), "notes": []})
+            continue
+        for note in image.notes:
+            print(f"barenet: note: {file}: {note}", file=sys.stderr)
+        results.append({"file": file, "notes": list(image.notes)})
+        good.append(len(results) - 1)
+        pixels.append(image.pixels)
+
+    k = trained.model.output_size()
+    class_names = list(trained.class_names) or [str(i) for i in range(max(k, 2))]
+    if pixels:
+        batch = np.stack(pixels)  # (n, 28, 28)
+        proba = class_probabilities(trained.predict_proba(batch))  # (n, K)
+        for i, row, digit in zip(good, proba, batch, strict=True):
+            results[i]["digit"] = class_names[int(np.argmax(row))]
+            results[i]["probabilities"] = row.tolist()
+            results[i]["pixels"] = digit
+
+    if args.json:
+        listing = [{key: r[key] for key in ("file", "digit", "probabilities", "error", "notes") if key in r}
+                   for r in results]
+        print(json.dumps(listing, indent=2))
+    else:
+        for r in results:
+            if "digit" in r:
+                print(text_line(r["file"], r["probabilities"], class_names))
+    if args.show:
+        shown = [r for r in results if "digit" in r]
+        if shown:
+            save_figure(args.show, shown, class_names)
+        else:
+            error(f"no image could be read, so {args.show} was not written")
+    return 1 if len(good) < len(results) else 0
+
+
+def save_figure(path: str, results: list[dict[str, Any]], class_names: list[str]) -> None:
+    """One row per image: the picture as read (grayscale) | the 28×28 input, titled with the guess."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from barenet.errors import BarenetError
+    from barenet.images import load_image
+
+    n = len(results)
+    fig = Figure(figsize=(5.2, 2.5 * n + 0.3), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(n, 2, squeeze=False)
+    for (left, right), r in zip(axes, results, strict=True):
+        gray = load_image(r["file"]).gray  # (H, W), 0 = black: the picture as the pipeline read it
+        left.imshow(gray, cmap="gray", vmin=0.0, vmax=1.0)
+        left.set_title(_short(r["file"]), fontsize=9)
+        right.imshow(r["pixels"], cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
+        (best, p), *others = ranked(r["probabilities"], class_names)
+        right.set_title(f"network reads: {best} ({p:.0%})", fontsize=10, fontweight="bold")
+        if others:
+            right.set_xlabel("next: " + ", ".join(f"{name} ({q:.0%})" for name, q in others), fontsize=8)
+        for ax in (left, right):
+            ax.set_xticks([])
+            ax.set_yticks([])
+    try:
+        fig.savefig(path, dpi=100)
+    except OSError as exc:
+        raise BarenetError(f"{path}: cannot write the figure ({exc.strerror or exc}); choose a "
+                           "writable --show path") from None
+
+
+def _short(file: str, width: int = 40) -> str:
+    """A file name that fits a subplot title: the last `width` characters."""
+    return file if len(file) <= width else "…" + file[-(width - 1):]

@@ -1,0 +1,69 @@
+"""`barenet serve`: the drawing page, with live recognition as you draw.
+
+    barenet serve MODEL [--host HOST] [--port PORT] [--open]
+
+Serves `barenet.web` on http://127.0.0.1:8000/ by default: only this computer can reach it.
+`--host 0.0.0.0` makes the page reachable from the network (a warning says so); `--port 0`
+picks a free port. The URL is printed once the server listens; Ctrl-C stops it (exit status 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `barenet serve` and its flags."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the drawing page: draw a digit in the browser and watch the model read it",
+        description="Serve a page where you draw a digit with the mouse, a finger or a pen and "
+        "see the model's probabilities, the 28×28 image it reads and a saliency map, live.",
+    )
+    parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this computer only; "
+                        "0.0.0.0 makes the page reachable from the network)")
+    parser.add_argument("--port", type=int, default=8000,
+                        help="port to listen on (default: 8000; 0 picks a free one)")
+    parser.add_argument("--open", action="store_true", help="open the page in the web browser")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from barenet import modelfile
+    from barenet.cli import error
+    from barenet.web.server import make_server
+
+    if not 0 <= args.port <= 65535:
+        error(f"--port {args.port} is not a port number: use 0–65535 (0 picks a free port)")
+        return 2
+    trained = modelfile.load(args.model)
+    try:
+        server = make_server(trained, args.host, args.port, model_name=Path(args.model).name)
+    except OSError as exc:
+        error(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc}); choose another "
+              "--port (0 picks a free one) or --host")
+        return 1
+    if args.host not in LOOPBACK:
+        print(f"barenet: warning: listening on {args.host}: the page and its API are reachable "
+              "from the network, without any password", file=sys.stderr)
+    print(f"barenet: serving {args.model} on {server.url}  (Ctrl-C to stop)", flush=True)
+    if args.open:
+        import threading
+        import webbrowser
+
+        threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nbarenet: stopped", flush=True)
+    finally:
+        server.server_close()
+    return 0
