@@ -1,0 +1,240 @@
+"""The trainers `speed.py` compares, each run in a worker process of its own.
+
+A trainer builds one network on the float32 MNIST arrays and then answers three calls:
+
+    epoch()      one training epoch: every sample once, in a fresh random order
+    predict(x)   the predicted class of each row of x (the 10,000 test images)
+    (the worker times them; `speed.py` interleaves the workers and takes medians)
+
+    trainer          what it runs
+    barenet          `barenet.config.build` + `barenet.nn.fit`, as `barenet train` calls them
+    barenet+dropout  the same with dropout 0.2 after each hidden layer (the CLI's default)
+    gemm floor       only the matrix products of an epoch, NumPy float32, into preallocated
+                     arrays: forward x·W per layer, backward xᵀ·δ per layer and δ·Wᵀ for every
+                     layer but the first. No bias, no activation, no loss, no optimiser
+    torch            PyTorch, a tight loop over a tensor permuted once per epoch (no DataLoader)
+    torch fused      the same with the optimiser's `fused=True` kernel
+    torch DataLoader PyTorch as a typical user writes it: TensorDataset + DataLoader(shuffle=True)
+    sklearn          scikit-learn's MLPClassifier, one `partial_fit` (one shuffled epoch) per call
+
+The networks: N1 = 784-100-10, SGD lr 0.1, batch 100; N2 = 784-512-512-10, Adam lr 1e-3, batch 128;
+ReLU hidden units, softmax + cross-entropy, no weight decay, no momentum, in every trainer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Network:
+    name: str
+    hidden: tuple[int, ...]
+    optimizer: str  # "sgd" or "adam"
+    lr: float
+    batch_size: int
+
+    @property
+    def sizes(self) -> list[int]:
+        return [784, *self.hidden, 10]
+
+    def describe(self) -> str:
+        opt = "SGD" if self.optimizer == "sgd" else "Adam"
+        return f"{'-'.join(map(str, self.sizes))}, {opt} lr {self.lr:g}, batch {self.batch_size}"
+
+    def epoch_flops(self, n: int) -> float:
+        """Floating-point operations of the matrix products of one epoch over n samples.
+
+        A product (B, k)·(k, m) costs 2·B·k·m. Per layer: forward x·W, backward xᵀ·δ, and δ·Wᵀ
+        for every layer but the first (nothing below it needs the gradient).
+        """
+        per_sample = sum(2 * a * b * (2 if i == 0 else 3)
+                         for i, (a, b) in enumerate(pairwise(self.sizes)))
+        return float(per_sample) * n
+
+    def forward_flops(self, n: int) -> float:
+        return float(sum(2 * a * b for a, b in pairwise(self.sizes))) * n
+
+
+NETWORKS = {
+    "N1": Network("N1", (100,), "sgd", 0.1, 100),
+    "N2": Network("N2", (512, 512), "adam", 1e-3, 128),
+}
+
+
+class Trainer:
+    def __init__(self, net: Network, x: np.ndarray, y: np.ndarray, seed: int) -> None:
+        raise NotImplementedError
+
+    def epoch(self) -> None:
+        raise NotImplementedError
+
+    def predict(self, x: np.ndarray) -> np.ndarray | None:
+        raise NotImplementedError
+
+
+class Barenet(Trainer):
+    dropout = 0.0
+
+    def __init__(self, net, x, y, seed):
+        from barenet.config import TrainingConfig, build
+
+        self.config = TrainingConfig(
+            hidden=list(net.hidden), activation=["relu"], output="softmax", loss="cross_entropy",
+            dropout=self.dropout, optimizer=net.optimizer, lr=net.lr, schedule="constant",
+            batch_size=net.batch_size, sampling="shuffle", seed=seed, val_size=0,
+        )
+        self.model, self.loss, self.optimizer, self.schedule = build(self.config, x.shape[1], 10)
+        self.x, self.y = x, y
+        self.history = None
+
+    def epoch(self):
+        from barenet.nn import fit
+
+        done = len(self.history.records) if self.history else 0
+        self.history = fit(self.model, self.loss, self.optimizer, self.x, self.y, epochs=done + 1,
+                           batch_size=self.config.batch_size, seed=self.config.seed,
+                           schedule=self.schedule, sampling="shuffle", history=self.history)
+
+    def predict(self, x):
+        return self.model.predict(x)
+
+
+class BarenetDropout(Barenet):
+    dropout = 0.2
+
+
+class GemmFloor(Trainer):
+    """The matrix products of one epoch and nothing else: the physical limit for this network."""
+
+    def __init__(self, net, x, y, seed):
+        rng = np.random.default_rng(seed)
+        sizes, b = net.sizes, net.batch_size
+        self.x, self.batch = x, b
+        self.W = [(rng.standard_normal((i, o)) * np.sqrt(2 / i)).astype(np.float32)
+                  for i, o in pairwise(sizes)]
+        self.dW = [np.empty_like(w) for w in self.W]
+        self.buffers = {}  # batch rows -> (activations, deltas), preallocated
+
+    def arrays(self, rows):
+        if rows not in self.buffers:
+            rng = np.random.default_rng(rows)
+            a = [np.empty((rows, w.shape[1]), np.float32) for w in self.W]
+            d = [rng.standard_normal((rows, w.shape[1])).astype(np.float32) * np.float32(0.01)
+                 for w in self.W]
+            g = [np.empty((rows, w.shape[0]), np.float32) for w in self.W]
+            self.buffers[rows] = a, d, g
+        return self.buffers[rows]
+
+    def epoch(self):
+        W, dW, x, n = self.W, self.dW, self.x, len(self.x)
+        for start in range(0, n, self.batch):
+            xb = x[start : start + self.batch]  # a view: the floor pays for no gather
+            a, d, g = self.arrays(len(xb))
+            inputs = [xb, *a[:-1]]
+            for layer in range(len(W)):
+                np.matmul(inputs[layer], W[layer], out=a[layer])  # z = x·W
+            for layer in range(len(W) - 1, -1, -1):
+                np.matmul(inputs[layer].T, d[layer], out=dW[layer])  # dW = xᵀ·δ
+                if layer:
+                    np.matmul(d[layer], W[layer].T, out=g[layer])  # dx = δ·Wᵀ
+
+    def predict(self, x):
+        a = x
+        for w in self.W:
+            a = a @ w
+        return None  # the floor has no accuracy
+
+
+class Torch(Trainer):
+    fused = False
+
+    def __init__(self, net, x, y, seed):
+        import torch
+
+        torch.manual_seed(seed)
+        self.torch = torch
+        layers = []
+        for i, (a, b) in enumerate(pairwise(net.sizes)):
+            layers.append(torch.nn.Linear(a, b))
+            if i < len(net.sizes) - 2:
+                layers.append(torch.nn.ReLU())
+        self.model = torch.nn.Sequential(*layers)
+        extra = {"fused": True} if self.fused else {}
+        if net.optimizer == "sgd":
+            self.opt = torch.optim.SGD(self.model.parameters(), lr=net.lr, **extra)
+        else:
+            self.opt = torch.optim.Adam(self.model.parameters(), lr=net.lr, **extra)
+        self.x, self.y = torch.from_numpy(x), torch.from_numpy(y)
+        self.batch = net.batch_size
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def step(self, xb, yb):
+        self.opt.zero_grad(set_to_none=True)
+        loss = self.torch.nn.functional.cross_entropy(self.model(xb), yb)
+        loss.backward()
+        self.opt.step()
+
+    def epoch(self):
+        order = self.torch.randperm(len(self.x), generator=self.generator)
+        x, y = self.x[order], self.y[order]  # permuted once: every batch is a contiguous slice
+        for start in range(0, len(x), self.batch):
+            self.step(x[start : start + self.batch], y[start : start + self.batch])
+
+    def predict(self, x):
+        with self.torch.no_grad():
+            return self.model(self.torch.from_numpy(x)).argmax(1).numpy()
+
+
+class TorchFused(Torch):
+    fused = True
+
+
+class TorchDataLoader(Torch):
+    def __init__(self, net, x, y, seed):
+        super().__init__(net, x, y, seed)
+        from torch.utils.data import DataLoader, TensorDataset
+
+        self.loader = DataLoader(TensorDataset(self.x, self.y), batch_size=self.batch, shuffle=True,
+                                 generator=self.generator)
+
+    def epoch(self):
+        for xb, yb in self.loader:
+            self.step(xb, yb)
+
+
+class Sklearn(Trainer):
+    def __init__(self, net, x, y, seed):
+        import warnings
+
+        from sklearn.neural_network import MLPClassifier
+
+        warnings.simplefilter("ignore")  # partial_fit's notes about convergence
+        self.model = MLPClassifier(
+            hidden_layer_sizes=net.hidden, activation="relu", solver=net.optimizer,
+            learning_rate_init=net.lr, learning_rate="constant", momentum=0.0,
+            nesterovs_momentum=False, alpha=0.0, batch_size=net.batch_size, shuffle=True,
+            random_state=seed,
+        )
+        self.x, self.y = x, y
+
+    def epoch(self):
+        self.model.partial_fit(self.x, self.y, classes=np.arange(10))
+
+    def predict(self, x):
+        return self.model.predict(x)
+
+
+#: name -> (class, the module it needs beyond NumPy and barenet, or None)
+TRAINERS: dict[str, tuple[type[Trainer], str | None]] = {
+    "barenet": (Barenet, None),
+    "barenet+dropout": (BarenetDropout, None),
+    "gemm floor": (GemmFloor, None),
+    "torch": (Torch, "torch"),
+    "torch fused": (TorchFused, "torch"),
+    "torch DataLoader": (TorchDataLoader, "torch"),
+    "sklearn": (Sklearn, "sklearn"),
+}
