@@ -46,6 +46,7 @@ from barenet.modelfile import TrainedModel
 from barenet.web.recognize import SIDE, Recognizer
 
 MAX_BODY = 2 * 1024 * 1024  # bytes: a 280×280 canvas PNG is ~10 kB, a phone photo ~2 MB
+DRAIN_LIMIT = 8 * MAX_BODY  # a bigger body is refused without reading it (the client may see a reset)
 MAX_IMAGE_PIXELS = 4096 * 4096  # larger images are refused before decoding (memory, time)
 BLANK_CONTRAST = 0.1  # a drawing whose brightness spans less than this is an empty canvas
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -294,7 +295,9 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise RequestError(400, f"invalid Content-Length {length_header!r}") from None
         if length > MAX_BODY:
-            self.close_connection = True  # do not read megabytes we will not use
+            self.close_connection = True
+            if length <= DRAIN_LIMIT:  # read and drop it, so the client gets to read our answer
+                self.drain(length)
             raise RequestError(413, f"the request body is {length:,} bytes; the limit is "
                                     f"{MAX_BODY:,} bytes (a canvas PNG is about 10 kB)")
         body = self.rfile.read(length)
@@ -305,6 +308,14 @@ class Handler(BaseHTTPRequestHandler):
             raise RequestError(415, f"send JSON with 'Content-Type: application/json', not "
                                     f"{content_type or 'no content type'!r}")
         return body
+
+    def drain(self, length: int) -> None:
+        """Read and discard `length` bytes of body, in chunks."""
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                return
+            length -= len(chunk)
 
     def method_not_allowed(self, allowed: str) -> None:
         self.close_connection = True  # any body was not read
