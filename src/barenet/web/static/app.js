@@ -156,8 +156,13 @@ async function now() {
 
 function percent(p) {
   if (p >= 0.9995) return "100%";
-  if (p < 0.0005) return "0%";
+  if (p < 0.001) return "<0.1%";
   return `${(100 * p).toFixed(p >= 0.1 ? 0 : 1)}%`;
+}
+
+function barLabel(p) {
+  // Above a bar: whole percents, nothing below 1% (the bar itself says "almost nothing").
+  return p >= 0.995 ? "100" : p >= 0.01 ? `${Math.round(100 * p)}` : "";
 }
 
 function buildBars() {
@@ -177,7 +182,7 @@ function setBars(probabilities, winner = -1) {
   barsEl.querySelectorAll("li").forEach((li, k) => {
     const p = probabilities ? probabilities[k] : 0;
     li.querySelector(".fill").style.height = `${(100 * p).toFixed(1)}%`;
-    li.querySelector(".pct").textContent = probabilities ? percent(p) : "";
+    li.querySelector(".pct").textContent = probabilities ? barLabel(p) : "";
     li.classList.toggle("win", k === winner);
     li.setAttribute("aria-label", probabilities ? `${classNames[k]}: ${percent(p)}` : `${classNames[k]}: no answer yet`);
   });
@@ -219,8 +224,10 @@ function show(answer) {
 }
 
 function heat(s) {
-  // Saliency s in [0, 1] -> an overlay colour (dark red → orange → yellow) and its opacity.
-  return [255, Math.round(40 + 215 * s), Math.round(60 * Math.max(0, s - 0.6) / 0.4), Math.min(1, 1.3 * s) * 0.9];
+  // Saliency s in [0, 1] -> an overlay colour (red → orange → yellow) and its opacity. The
+  // opacity grows as s², so the strongest pixels stand out and the digit stays visible under the
+  // many weak ones (a plain gradient map of an MLP is noisy).
+  return [255, Math.round(40 + 215 * s), Math.round(80 * Math.max(0, s - 0.6) / 0.4), Math.min(0.9, 1.2 * s * s)];
 }
 
 function drawSeen(input, saliency) {

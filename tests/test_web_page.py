@@ -1,0 +1,149 @@
+"""The drawing page in a real headless Chromium (Playwright for Python, Debian's chromium).
+
+Digits are drawn with mouse strokes along polylines; the page must show the model's answer, its
+ten bars and the 28×28 input, and Clear must reset it. Skipped when Chromium or Playwright is
+missing locally, but a failure under CI (CI=true), so CI cannot skip it silently. A screenshot
+after drawing is saved to /tmp/barenet-page.png.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from web_fixtures import serving, web_model
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SCREENSHOT = Path("/tmp/barenet-page.png")
+
+# Strokes in canvas units ((0, 0) top left, (1, 1) bottom right), shaped like MNIST's digits.
+RING = [(0.5 + 0.22 * math.sin(2 * math.pi * t / 40), 0.5 - 0.32 * math.cos(2 * math.pi * t / 40))
+        for t in range(42)]
+DIGITS = {
+    "1": [[(0.53, 0.16), (0.47, 0.84)]],
+    "0": [RING],
+    "7": [[(0.27, 0.2), (0.73, 0.2), (0.46, 0.84)]],
+}
+
+pytestmark = pytest.mark.slow
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def unavailable(reason: str):
+    """Skip locally; fail in CI, where the browser must be there."""
+    if in_ci():
+        pytest.fail(f"{reason}; CI must run the drawing page's browser test (.ci/run installs "
+                    "chromium with apt-get and playwright with the test extras)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright for Python is not installed (pip install playwright)")
+    if not Path(CHROMIUM).exists():
+        unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+                    + (f"; found {shutil.which('chromium')}" if shutil.which("chromium") else ""))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def page_url(tmp_path_factory):
+    _, trained = web_model(tmp_path_factory)
+    with serving(trained) as url:
+        yield url
+
+
+def draw(page, strokes) -> None:
+    """Draw strokes (lists of canvas-unit points) with the mouse, as a person would."""
+    box = page.locator("#pad").bounding_box()
+    for stroke in strokes:
+        points = [(box["x"] + u * box["width"], box["y"] + v * box["height"]) for u, v in stroke]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for x, y in points[1:]:
+            page.mouse.move(x, y, steps=6)
+        page.mouse.up()
+
+
+def test_drawn_digits_are_recognised_and_clear_resets(browser, page_url):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1200, "height": 860})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(page_url)
+    expect(page.locator("#model-name")).to_have_text("test.safetensors")
+    expect(page.locator("#digit")).to_have_text("?")
+    expect(page.locator("#bars li")).to_have_count(10)
+
+    for digit, strokes in DIGITS.items():
+        page.click("#clear")
+        expect(page.locator("#digit")).to_have_text("?")
+        draw(page, strokes)
+        expect(page.locator("#digit")).to_have_text(digit, timeout=5000)
+        expect(page.locator("#confidence")).to_contain_text("% sure")
+        expect(page.locator("#bars li.win .label")).to_have_text(digit)
+        # the 28×28 input is drawn: some of its pixels are bright
+        bright = page.evaluate("""() => {
+            const d = document.getElementById('seen').getContext('2d').getImageData(0, 0, 28, 28).data;
+            let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 300) n++;
+            return n; }""")
+        assert bright > 20, digit
+        if digit == "7":
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    # the saliency toggle redraws the input without the heat map: no coloured pixels left
+    page.uncheck("#saliency")
+    coloured = page.evaluate("""() => {
+        const d = document.getElementById('seen').getContext('2d').getImageData(0, 0, 28, 28).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] !== d[i + 2]) n++; return n; }""")
+    assert coloured == 0
+    page.check("#saliency")
+
+    page.click("#clear")
+    expect(page.locator("#digit")).to_have_text("?")
+    expect(page.locator("#confidence")).to_have_text("Draw a digit")
+    assert page.evaluate("""() => {
+        const c = document.getElementById('pad');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 4) if (d[i] > 0) return false; return true; }""")
+    assert page.locator("#bars li.win").count() == 0
+
+    # Escape clears as well
+    draw(page, DIGITS["1"])
+    expect(page.locator("#digit")).to_have_text("1", timeout=5000)
+    page.keyboard.press("Escape")
+    expect(page.locator("#digit")).to_have_text("?")
+
+    assert errors == []
+    assert all(url.startswith(page_url) for url in requests), requests  # nothing from the network
+    page.close()
+
+
+def test_the_page_fits_a_phone(browser, page_url):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page.goto(page_url)
+    draw(page, DIGITS["7"])
+    expect(page.locator("#digit")).to_have_text("7", timeout=5000)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390  # no sideways scrolling
+    page.close()
