@@ -107,6 +107,7 @@ def test_drawn_digits_are_recognised_and_clear_resets(browser, page_url):
             return n; }""")
         assert bright > 20, digit
         if digit == "7":
+            page.wait_for_timeout(300)  # let the bars finish growing
             page.screenshot(path=str(SCREENSHOT), full_page=True)
 
     # the saliency toggle redraws the input without the heat map: no coloured pixels left
