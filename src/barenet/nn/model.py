@@ -51,6 +51,39 @@ class Sequential:
             # An activation right after Dense may overwrite Dense's fresh output (see activations).
             if isinstance(previous, Dense) and hasattr(layer, "inplace"):
                 layer.inplace = True
+        self.pack()
+
+    def pack(self) -> None:
+        """Move all parameters into one flat array, and all their gradients into another.
+
+        Each layer's `W`, `b`, `dW`, `db` becomes a view (reshaped) of a consecutive piece of the
+        flat arrays, in the order of `parameters()`. Nothing else changes: they are still plain
+        arrays that layers fill in place. But an optimiser that sees the pieces tile one array
+        (`optimizers.flat_views`) updates the whole network with a few large operations instead
+        of a few per parameter: for 784-512-512-10, Adam runs 11 blocks of work instead of 15.
+        A parameter the user later replaces by another array simply ends that shortcut (the
+        optimiser then updates parameter by parameter); packing again restores it.
+        Mixed dtypes, or a parameter appearing twice, are left as they are.
+        """
+        pairs = self.parameters()
+        params = [p for p, _ in pairs]
+        if not params or len({id(p) for p in params}) != len(params):
+            return
+        dtype = params[0].dtype
+        if any(a.dtype != dtype for pair in pairs for a in pair):
+            return
+        flat_params = np.empty(sum(p.size for p in params), dtype=dtype)
+        flat_grads = np.zeros_like(flat_params)
+        offset = 0
+        for layer in self.layers:
+            for name in layer.param_names:
+                value = getattr(layer, name)
+                end = offset + value.size
+                view = flat_params[offset:end].reshape(value.shape)
+                view[...] = value
+                setattr(layer, name, view)
+                setattr(layer, "d" + name, flat_grads[offset:end].reshape(value.shape))
+                offset = end
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         for layer in self.layers:
