@@ -204,6 +204,9 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
     protocol_version = "HTTP/1.1"  # keep-alive: the page sends a request every ~150 ms of drawing
     timeout = 15  # seconds a client may take to send its request; slow clients release the thread
+    # Headers and body leave in two writes; with Nagle's algorithm the body would wait for the
+    # client's delayed ACK of the headers (~40 ms) on a keep-alive connection.
+    disable_nagle_algorithm = True
 
     def version_string(self) -> str:
         return self.server_version
