@@ -52,11 +52,12 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("Playwright for Python is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists():
-        unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-                    + (f"; found {shutil.which('chromium')}" if shutil.which("chromium") else ""))
+    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if executable is None:
+        unavailable(f"Chromium is not installed (no {CHROMIUM}, no chromium on PATH; "
+                    "apt-get install chromium)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
         yield browser
         browser.close()
 
