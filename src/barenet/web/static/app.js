@@ -173,6 +173,7 @@ function buildBars() {
     li.innerHTML = '<span class="pct"></span><span class="track"><span class="fill"></span></span>' +
       '<span class="label"></span>';
     li.querySelector(".label").textContent = name;
+    li.querySelector(".label").title = name;  // class names longer than a digit are cut short
     barsEl.append(li);
   }
   setBars(null);
@@ -212,6 +213,7 @@ function show(answer) {
   const winner = order[0];
   digitEl.textContent = answer.digit;
   digitEl.classList.remove("empty");
+  digitEl.classList.toggle("long", answer.digit.length > 2);  // e.g. Fashion-MNIST's "Sneaker"
   confidenceEl.textContent = `${percent(probabilities[winner])} sure`;
   confidenceEl.classList.remove("error");
   runnerUpEl.textContent = order.length > 1
