@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from barenet.nn.activations import sigmoid
+from barenet.nn.activations import row_max, sigmoid
 
 
 def target_matrix(target: np.ndarray, output: np.ndarray) -> np.ndarray:
@@ -103,7 +103,7 @@ class CrossEntropy(Loss):
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """log p_k = z_k − m − log Σ_j e^(z_j − m), m = max_j z_j (log-sum-exp), row-wise."""
-    shifted = z - z.max(axis=1, keepdims=True)
+    shifted = z - row_max(z)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
@@ -112,34 +112,42 @@ class SoftmaxCrossEntropy(Loss):
 
     L = −1/N Σ_n log p_{n, y_n}, with log p from log-sum-exp; ∂L/∂z = (p − y) / N exactly,
     since ∂L/∂z_j = Σ_k (−y_k / p_k) · p_k (δ_kj − p_j) = p_j Σ_k y_k − y_j = p_j − y_j.
+
+    With m = max_j z_j and s = Σ_j e^(z_j − m):  p = e^(z − m) / s  and  −log p_y = log s − (z_y − m),
+    so a batch needs one exp of (N, K) and one log of (N,), and p is what backward returns
+    (scaled). The argmax that gives m is kept: `labels` of the same output reuses it.
     """
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        logp = log_softmax(output)
         n = output.shape[0]
+        self.output_, self.top_ = output, output.argmax(axis=1)  # predicted classes, for labels()
+        shifted = output - row_max(output, self.top_)  # z − m: every exponent ≤ 0
+        p = np.exp(shifted)
+        s = p.sum(axis=1, keepdims=True)  # (N, 1), each ≥ 1 (the largest term is e⁰)
         target = np.asarray(target)
-        if target.ndim == 1:  # integer labels: pick log p of the true class, no one-hot needed
-            self.labels_ = target
-            self.y = None
-            loss = -float(logp[np.arange(n), target].sum()) / n
+        if target.ndim == 1:  # integer labels: pick z_y − m of the true class, no one-hot needed
+            self.labels_, self.y = target, None
+            loss = (float(np.log(s).sum()) - float(shifted[np.arange(n), target].sum())) / n
         else:
-            self.labels_ = None
-            self.y = target_matrix(target, output)
-            loss = -float(np.vdot(self.y, logp)) / n
-        self.p = np.exp(logp, out=logp)  # p = e^(log p), reusing the buffer
+            self.labels_, self.y = None, target_matrix(target, output)
+            loss = -float(np.vdot(self.y, shifted - np.log(s))) / n  # −Σ y log p, log p = z − m − log s
+        p /= s
+        self.p = p
         return loss
 
     def backward(self) -> np.ndarray:
         n = self.p.shape[0]
-        grad = self.p.copy()
+        inv_n = self.p.dtype.type(1 / n)
+        grad = self.p * inv_n
         if self.labels_ is not None:
-            grad[np.arange(n), self.labels_] -= 1  # p − y, with y one-hot
+            grad[np.arange(n), self.labels_] -= inv_n  # (p − y) / N, with y one-hot
         else:
-            grad -= self.y
-        grad /= grad.dtype.type(n)
+            grad -= self.y * inv_n
         return grad
 
     def labels(self, output: np.ndarray) -> np.ndarray:
+        if output is getattr(self, "output_", None):
+            return self.top_  # forward already found the argmax of this very array
         return output.argmax(axis=1)
 
 
