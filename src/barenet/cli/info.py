@@ -134,6 +134,8 @@ def training_lines(info: dict[str, Any]) -> list[str]:
     if c.get("weight_decay"):
         optimizer += f", weight decay {c.get('weight_decay')}"
     epochs = f"{info['epochs_run']} of {c.get('epochs')}"
+    if c.get("steps"):
+        epochs += f" ({c.get('steps')} steps)"
     if info["stopped_early"]:
         epochs += f", stopped early (patience {c.get('early_stopping')}), best epoch {info['best_epoch']}"
     elif c.get("early_stopping"):
