@@ -128,11 +128,14 @@ class Sequential:
 
     def predict_proba(self, x: np.ndarray, batch_size: int = 4096) -> np.ndarray:
         """Class probabilities (batch, K), in batches: softmax or sigmoid of the scores if fused."""
+        return self._outputs(x, batch_size, self._probabilities)
+
+    def _outputs(self, x: np.ndarray, batch_size: int, finish) -> np.ndarray:
+        """finish(forward(chunk)) for chunks of `batch_size` rows of x, joined: (batch, K)."""
         x = np.asarray(x)
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
-        out = [self._probabilities(self.forward(x[i : i + batch_size])) for i in
-               range(0, len(x), batch_size)]
+        out = [finish(self.forward(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
         if not out:
             return np.zeros((0, self.output_size()), dtype=self.dtype)
         return np.concatenate(out)
@@ -145,7 +148,13 @@ class Sequential:
         return scores
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Predicted class per row: argmax of the probabilities, or p > 0.5 for one output unit."""
+        """Predicted class per row: argmax of the probabilities, or p > 0.5 for one output unit.
+
+        With a softmax output that is the argmax of the scores (softmax is increasing in each
+        score), so the softmax itself is skipped: about 5 % of inference for 784-100-10.
+        """
+        if self.output_activation == "softmax" and self.output_size() > 1:
+            return self._outputs(x, 4096, lambda scores: scores).argmax(axis=1)
         p = self.predict_proba(x)
         if p.shape[1] == 1:
             return (p[:, 0] > 0.5).astype(np.int64)
