@@ -103,6 +103,8 @@ def worker(name: str, network: str, threads: int, seed: int) -> None:
             seconds = time.perf_counter() - started
             accuracy = None if labels is None else float((np.asarray(labels) == y_test).mean())
             reply(seconds=seconds, accuracy=accuracy)
+        elif command == "profile":
+            reply(parts=trainer.profile() if hasattr(trainer, "profile") else {})
         elif command == "finish":
             reply(peak_mb=peak_mb(), rss_mb=rss_mb())
             return
@@ -176,13 +178,18 @@ def run_network(network: str, names: list[str], args: argparse.Namespace, env: d
                 print(f"  {network} epoch {epoch + 1}/{epochs}  {w.name:<17} {reply['seconds']:7.3f} s",
                       file=sys.stderr, flush=True)
             time.sleep(args.pause)
-    for _ in range(args.infer_repeats or (2 if args.quick else 7)):
+    for _ in range(args.infer_repeats or (2 if args.quick else 9)):
         for w in workers:
             reply = w.ask("predict")
             if reply:
                 results[w.name]["predict"].append(reply["seconds"])
                 results[w.name]["accuracy"] = reply["accuracy"]
             time.sleep(args.pause / 2)
+    if args.profile:
+        for w in workers:
+            if w.name == "barenet":
+                reply = w.ask("profile")
+                results[w.name]["profile"] = (reply or {}).get("parts", {})
     for w in workers:
         reply = w.ask("finish")
         results[w.name].update(reply or {}, info=w.info)
@@ -241,6 +248,13 @@ def table(run: dict) -> tuple[str, dict]:
             f"{fmt(inf * 1e3 if inf else None, '8.1f')} | "
             f"{fmt(inf / floor_infer if inf and floor_infer else None, '12.2f')} |"
             + (f"  ({r['error']})" if r.get("error") else ""))
+    profile = (res.get("barenet") or {}).get("profile")
+    if profile:
+        total = sum(profile.values())
+        lines.append(f"barenet's step, part by part ({total * 1e6:.0f} µs per step when timed one by one; "
+                     f"matrix products are in the Dense rows):")
+        for name, seconds in sorted(profile.items(), key=lambda kv: -kv[1]):
+            lines.append(f"    {name:<28} {seconds * 1e6:8.1f} µs  {seconds / total:6.1%}")
     numbers = {"barenet": epoch_of("barenet"), "dropout": epoch_of("barenet+dropout"),
                "floor": floor, "torch": torch_t, "torch fused": torch_f,
                "infer": infer_of("barenet"), "floor infer": floor_infer,
@@ -322,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--infer-repeats", type=int)
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between turns")
+    parser.add_argument("--profile", action="store_true",
+                        help="also time each part of barenet's training step (where the time goes)")
     parser.add_argument("--json", help="also write every measurement to this file")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -11,7 +11,8 @@ A trainer builds one network on the float32 MNIST arrays and then answers three 
     barenet+dropout  the same with dropout 0.2 after each hidden layer (the CLI's default)
     gemm floor       only the matrix products of an epoch, NumPy float32, into preallocated
                      arrays: forward x·W per layer, backward xᵀ·δ per layer and δ·Wᵀ for every
-                     layer but the first. No bias, no activation, no loss, no optimiser
+                     layer but the first. No bias, no activation, no loss, no optimiser, no
+                     shuffling (contiguous batches); inference: x·W per layer, 4096 rows at a time
     torch            PyTorch, a tight loop over a tensor permuted once per epoch (no DataLoader)
     torch fused      the same with the optimiser's `fused=True` kernel
     torch DataLoader PyTorch as a typical user writes it: TensorDataset + DataLoader(shuffle=True)
@@ -102,6 +103,42 @@ class Barenet(Trainer):
     def predict(self, x):
         return self.model.predict(x)
 
+    def profile(self, steps: int = 200) -> dict[str, float]:
+        """Seconds per step of each part of fit's step, timed one by one (`speed.py --profile`).
+
+        The same calls as `fit` makes, in its order, on batches gathered as it gathers them.
+        """
+        import time
+
+        model, loss, opt, x, y = self.model, self.loss, self.optimizer, self.x, self.y
+        bs = self.config.batch_size
+        order = np.random.default_rng(1).permutation(len(x))
+        buffer = np.empty((bs, x.shape[1]), dtype=x.dtype)
+        parts: dict[str, float] = {}
+        clock = time.perf_counter
+
+        def timed(name, f, *args, **kwargs):
+            t = clock()
+            out = f(*args, **kwargs)
+            parts[name] = parts.get(name, 0.0) + clock() - t
+            return out
+
+        for b in range(steps):
+            index = order[b * bs : (b + 1) * bs]
+            xb = timed("gather batch", np.take, x, index, axis=0, out=buffer, mode="clip")
+            yb = y[index]
+            a = xb
+            for i, layer in enumerate(model.layers):
+                a = timed(f"forward {i} {type(layer).__name__}", layer.forward, a, True)
+            timed("loss forward", loss.forward, a, yb)
+            timed("accuracy count", lambda a=a, yb=yb: int((loss.labels(a) == yb).sum()))
+            g = timed("loss backward", loss.backward)
+            for i in range(len(model.layers) - 1, -1, -1):
+                layer, name = model.layers[i], f"backward {i} {type(model.layers[i]).__name__}"
+                g = timed(name, layer.backward, g, False) if i == 0 else timed(name, layer.backward, g)
+            timed(f"optimizer ({type(opt).__name__})", opt.step, model.parameters())
+        return {k: v / steps for k, v in parts.items()}
+
 
 class BarenetDropout(Barenet):
     dropout = 0.2
@@ -143,9 +180,10 @@ class GemmFloor(Trainer):
                     np.matmul(d[layer], W[layer].T, out=g[layer])  # dx = δ·Wᵀ
 
     def predict(self, x):
-        a = x
-        for w in self.W:
-            a = a @ w
+        for start in range(0, len(x), 4096):  # barenet's chunks: a little faster than one product
+            a = x[start : start + 4096]
+            for w in self.W:
+                a = a @ w
         return None  # the floor has no accuracy
 
 
