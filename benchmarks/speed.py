@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from machine import cpu_model
 from speed_trainers import NETWORKS, TRAINERS
 
 #: Targets of issue 7 (speed).
@@ -292,14 +293,7 @@ def targets(network: str, n: dict) -> list[str]:
 
 
 def header(args: argparse.Namespace, runs: list[dict], load_start: tuple) -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    model = cpu_model()
     versions, blas = {}, []
     for run in runs:
         for r in run["results"].values():

@@ -2,7 +2,7 @@
 
 A `.safetensors` file is an 8-byte header length, a JSON header (tensor names, dtypes, shapes,
 byte offsets, and a string-to-string `__metadata__`), then raw little-endian tensor bytes. There is
-nothing in it to execute, unlike a pickle (`torch.save`, `np.save(allow_pickle=True)`).
+nothing in it to execute, unlike a pickle (`torch.save`, or NumPy's object arrays).
 
 barenet writes:
     tensors    "0.W", "0.b", "2.W", ...       the parameters of layer 0, 2, ... (float32)
