@@ -334,7 +334,8 @@ def start_serve(*args: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
-def test_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(tmp_path_factory):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(tmp_path_factory, stop_signal):
     path, _ = web_model(tmp_path_factory)
     process = start_serve(str(path), "--port", "0")
     try:
@@ -343,7 +344,7 @@ def test_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(tmp_path_factory):
         url = line[line.index("http://"):].split()[0]
         status, _, answer = request(url + "api/health")
         assert status == 200 and answer["model"] == path.name
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop_signal)
         out, err = process.communicate(timeout=10)
     finally:
         if process.poll() is None:

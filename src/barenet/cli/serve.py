@@ -60,6 +60,12 @@ def run(args: argparse.Namespace) -> int:
         import webbrowser
 
         threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+    import signal
+
+    def stop(signum, frame):  # `kill` (SIGTERM) stops as cleanly as Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
