@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         f"{len(splits.x_train):,} train, {len(splits.x_val):,} validation, {len(splits.x_test):,} test"
         + (f", classes {config.classes}" if config.classes else ""))
     say(f"  train: {config.optimizer} lr {config.lr:g} ({config.schedule}), batch {config.batch_size}, "
-        f"{config.epochs} epochs"
+        f"{config.epochs} epoch{'' if config.epochs == 1 else 's'}"
         + (f" ({config.steps:,} steps)" if config.steps is not None else "")
         + f", dropout {config.dropout:g}, seed {config.seed}")
     if resumed is not None:
