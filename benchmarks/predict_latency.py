@@ -14,7 +14,7 @@ The photos come from `tests/photo_digits.py` (scaled 3–15×, dark ink on light
 paper noise, PNG or JPEG) and are read by `barenet predict --json`, the pipeline a user gets.
 
     python benchmarks/predict_latency.py --model model.safetensors    # a model trained by default
-    python benchmarks/predict_latency.py          # trains the default recipe first (15 epochs)
+    python benchmarks/predict_latency.py          # trains the default recipe first (20 epochs)
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def main() -> None:
         workdir = Path(tmp)
         model = args.model
         if model is None:
-            print("training the default recipe (TrainingConfig(), 15 epochs) ...", flush=True)
+            print("training the default recipe (TrainingConfig(), 20 epochs) ...", flush=True)
             started = time.perf_counter()
             model = train_default(workdir / "default.safetensors")
             print(f"  trained in {time.perf_counter() - started:.0f} s", flush=True)

@@ -66,7 +66,7 @@ class TrainingConfig:
     step_size: int = 10
     gamma: float = 0.5
     min_lr: float = 0.0
-    epochs: int = 15
+    epochs: int = 20
     steps: int | None = None  # train for this many batches instead; sets epochs (last one partial)
     batch_size: int = 128
     sampling: str = "shuffle"
