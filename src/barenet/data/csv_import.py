@@ -17,7 +17,6 @@ How it plugs in: `load_dataset(name, data_dir)` reads a directory holding `train
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import re
@@ -27,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from barenet.data.checksums import UNVERIFIED, sha256_hex
+from barenet.data.idx import gunzip, is_gzip, read_raw
 from barenet.errors import DataError
 
 FIX = "fix the file or export it again as label,pixel0,...,pixel783"
@@ -92,19 +92,9 @@ def load_csv(
 
 
 def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found; check the path") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
-    if not raw:
-        raise DataError(f"{path}: file is empty (0 bytes); {FIX}")
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (EOFError, OSError) as exc:
-            raise DataError(f"{path}: broken gzip data ({exc}); {FIX}") from None
+    raw = read_raw(path, FIX)
+    if is_gzip(raw):
+        raw = gunzip(raw, path, FIX)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

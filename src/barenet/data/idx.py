@@ -55,10 +55,11 @@ _CODE_OF_KIND: dict[tuple[str, int], int] = {
 REPLACE_HINT = "replace it with a good copy (or delete it so that `barenet data` downloads it)"
 
 
-def read_raw(path: str | os.PathLike) -> bytes:
+def read_raw(path: str | os.PathLike, fix: str = REPLACE_HINT) -> bytes:
     """The bytes of the file at `path` as stored (still compressed if it is gzip).
 
-    A missing file, a directory, an unreadable file and an empty file each raise `DataError`.
+    A missing file, a directory, an unreadable file and an empty file each raise `DataError`;
+    `fix` ends the message of an empty file (what to do about it).
     """
     path = Path(path)
     try:
@@ -73,7 +74,7 @@ def read_raw(path: str | os.PathLike) -> bytes:
     except OSError as exc:
         raise DataError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
     if not raw:
-        raise DataError(f"{path}: file is empty (0 bytes); {REPLACE_HINT}")
+        raise DataError(f"{path}: file is empty (0 bytes); {fix}")
     return raw
 
 
@@ -90,7 +91,7 @@ def decompress(raw: bytes, path: str | os.PathLike) -> bytes:
     """
     path = Path(path)
     if is_gzip(raw):
-        return _gunzip(raw, path)
+        return gunzip(raw, path)
     if path.suffix == ".gz":
         if raw[:2] == b"\x00\x00" and len(raw) >= 4 and raw[2] in TYPE_CODES:
             raise DataError(
@@ -109,16 +110,17 @@ def read_idx_bytes(path: str | os.PathLike) -> bytes:
     return decompress(read_raw(path), path)
 
 
-def _gunzip(raw: bytes, path: Path) -> bytes:
+def gunzip(raw: bytes, path: Path, fix: str = REPLACE_HINT) -> bytes:
+    """Decompress gzip `raw` read from `path`; a truncated or corrupt stream is a DataError."""
     try:
         return gzip.decompress(raw)
     except EOFError:
         raise DataError(
             f"{path}: gzip stream is truncated ({len(raw)} bytes; the download or copy was "
-            f"cut short); {REPLACE_HINT}"
+            f"cut short); {fix}"
         ) from None
     except (gzip.BadGzipFile, zlib.error) as exc:
-        raise DataError(f"{path}: corrupt gzip data ({exc}); {REPLACE_HINT}") from None
+        raise DataError(f"{path}: corrupt gzip data ({exc}); {fix}") from None
 
 
 def parse_idx(content: bytes, path: str | os.PathLike = "<bytes>") -> np.ndarray:
