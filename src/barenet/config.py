@@ -196,6 +196,15 @@ def per_layer(values: list[str], n: int, name: str) -> list[str]:
     return list(values)
 
 
+def activation_layer(name: str):
+    """A fresh activation layer from its name in ACTIVATIONS (relu, leaky_relu, ...)."""
+    from barenet import nn
+
+    layers = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
+              "identity": nn.Identity}
+    return layers[name]()
+
+
 def auto_init(activation: str) -> str:
     """The variance-preserving initialiser for the activation a layer feeds."""
     return "he_normal" if activation in ("relu", "leaky_relu") else "xavier_uniform"
@@ -229,14 +238,12 @@ def build(config: TrainingConfig, n_inputs: int, n_classes: int, dtype=None):
 
     dtype = dtype or np.float32
     rng = np.random.default_rng(config.seed)
-    activation_layers = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "sigmoid": nn.Sigmoid,
-                         "tanh": nn.Tanh, "identity": nn.Identity}
     layers: list[nn.Layer] = []
     sizes = [n_inputs, *config.hidden]
     inits = config.layer_inits()
     for i, activation in enumerate(config.layer_activations()):
         layers.append(nn.Dense(sizes[i], sizes[i + 1], inits[i], config.bias_init, rng, dtype))
-        layers.append(activation_layers[activation]())
+        layers.append(activation_layer(activation))
         if config.dropout > 0:
             layers.append(nn.Dropout(config.dropout))
     layers.append(nn.Dense(sizes[-1], n_classes, inits[-1], config.bias_init, rng, dtype))

@@ -28,9 +28,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from barenet.config import ACTIVATIONS, activation_layer, auto_init
 from barenet.errors import ConfigError
 
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "identity")
 LOSSES = ("softmax_cross_entropy", "cross_entropy", "binary_cross_entropy", "mse")
 
 
@@ -118,17 +118,15 @@ def run(args: argparse.Namespace) -> int:
     validate(args)
 
     rng = np.random.default_rng(args.seed)
-    layer_of = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
-                "identity": nn.Identity}
     layers: list[nn.Layer] = []
     n_in = args.inputs
     for size, name in zip(hidden, activations, strict=True):
-        init = "he_normal" if name in ("relu", "leaky_relu") else "xavier_uniform"
-        layers += [nn.Dense(n_in, size, init, "normal:0.5", rng=rng, dtype=np.float64), layer_of[name]()]
+        layers += [nn.Dense(n_in, size, auto_init(name), "normal:0.5", rng=rng, dtype=np.float64),
+                   activation_layer(name)]
         if args.dropout:
             layers.append(nn.Dropout(args.dropout, rng=rng))
         n_in = size
-    last_init = "he_normal" if activations and activations[-1] in ("relu", "leaky_relu") else "xavier_uniform"
+    last_init = auto_init(activations[-1] if activations else "identity")
     layers.append(nn.Dense(n_in, args.classes, last_init, "normal:0.5", rng=rng, dtype=np.float64))
     if args.loss == "cross_entropy":
         layers.append(nn.Softmax())
