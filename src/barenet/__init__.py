@@ -6,13 +6,50 @@ mini-batch gradient descent, gradient-checked, and wrapped in a command-line too
     >>> from barenet import Sequential, Dense, ReLU, SoftmaxCrossEntropy, Adam
 
 The engine lives in `barenet.nn` and depends on NumPy alone.
+
+Nothing is imported until it is used (PEP 562): `from barenet import Sequential` loads the
+engine, `import barenet.data.idx` does not, and `barenet --help` starts without NumPy. A public
+name of the package is one entry of `PUBLIC_NAMES` (name → the module that defines it); add
+yours there.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
 
-from barenet.nn import *  # noqa: F403  (the engine's public API, re-exported)
-from barenet.nn import __all__ as _nn_all
+from barenet.version import __version__
 
-__all__ = ["__version__", *_nn_all]
+# The engine's public API (barenet.nn.__all__), re-exported at the top level.
+_ENGINE_NAMES = (
+    "INITIALIZERS", "LAYERS", "LOSSES", "MSE", "OPTIMIZERS", "SCHEDULES", "SGD", "Adam",
+    "BinaryCrossEntropy", "Callback", "Constant", "Cosine", "CrossEntropy", "Dense", "Dropout",
+    "ExponentialDecay", "History", "Identity", "Layer", "LeakyReLU", "Loss", "Momentum",
+    "Optimizer", "RMSprop", "ReLU", "Sequential", "Sigmoid", "Softmax", "SoftmaxCrossEntropy",
+    "StepDecay", "Tanh", "evaluate", "fit", "get_initializer", "gradient_check",
+)
+
+# Every public name of `barenet`: the module it is loaded from on first use.
+PUBLIC_NAMES: dict[str, str] = {
+    **dict.fromkeys(_ENGINE_NAMES, "barenet.nn"),
+}
+
+__all__ = ["__version__", *PUBLIC_NAMES]
+
+
+def __getattr__(name: str) -> object:
+    """A public name (imported from its module on first use) or a submodule (`barenet.nn`)."""
+    if name in PUBLIC_NAMES:
+        value = getattr(importlib.import_module(PUBLIC_NAMES[name]), name)
+        globals()[name] = value  # later look-ups do not come back here
+        return value
+    if not name.startswith("__"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -25,11 +25,6 @@ from typing import Any
 
 from barenet.errors import ConfigError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "identity")
 OUTPUTS = ("softmax", "sigmoid", "linear")
 LOSS_NAMES = ("cross_entropy", "binary_cross_entropy", "mse")
@@ -212,6 +207,11 @@ def auto_init(activation: str) -> str:
 
 def load_toml(path: str | Path) -> dict[str, Any]:
     """The settings of a TOML file (a top-level table, or a [train] table)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
     path = Path(path)
     try:
         with path.open("rb") as handle:

@@ -34,10 +34,10 @@ from typing import Any
 
 import numpy as np
 
-from barenet import __version__
 from barenet.errors import BarenetError, ModelFileError
 from barenet.nn.model import Sequential
 from barenet.nn.training import History
+from barenet.version import __version__
 
 FORMAT = "barenet-model"
 FORMAT_VERSION = "1"

@@ -17,8 +17,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from barenet import __version__
 from barenet.errors import BarenetError
+from barenet.version import __version__
 
 # Subcommands in the order `barenet --help` lists them: module name in this package.
 COMMANDS: tuple[str, ...] = (

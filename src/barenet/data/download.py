@@ -28,10 +28,10 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from barenet import __version__
 from barenet.data.checksums import VERIFIED, Checksum, digest, file_status
 from barenet.data.idx import decompress, parse_idx, read_raw
 from barenet.errors import DataError
+from barenet.version import __version__
 
 CHUNK = 1 << 16  # bytes read from the socket at a time
 
