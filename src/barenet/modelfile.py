@@ -19,15 +19,13 @@ barenet writes:
                    metrics         final scores, e.g. {"test_accuracy": 0.985, "test_loss": ...}
                    optimizer       {"name", "t", "config"} (checkpoints)
 
-Writes are atomic: a temporary file in the same directory, flushed and fsync'ed, then renamed over
-the target, so a crash or a kill leaves either the old file or the new one, never half of one.
+Writes are atomic (`barenet.files.atomic_write`): a crash or a kill leaves either the old file or
+the new one, never half of one.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from barenet.errors import BarenetError, ModelFileError
+from barenet.files import atomic_write
 from barenet.nn.model import Sequential
 from barenet.nn.training import History
 from barenet.version import __version__
@@ -72,33 +71,6 @@ class TrainedModel:
         return self.model.predict_proba(self.prepare(pixels01))
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that the file is either the old one or the complete new one."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a model file is an ordinary file
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
-
-
 def save(path: str | Path, trained: TrainedModel, optimizer=None) -> Path:
     """Write `trained` (and, for a checkpoint, the optimiser's state) atomically to `path`."""
     from safetensors.numpy import save as to_bytes
@@ -130,7 +102,6 @@ def save(path: str | Path, trained: TrainedModel, optimizer=None) -> Path:
         "barenet": json.dumps(record, allow_nan=False),
     }
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, to_bytes(tensors, metadata=metadata))
     except OSError as exc:
         raise ModelFileError(f"{path}: cannot write the model file ({exc.strerror or exc}); "

@@ -11,21 +11,21 @@
 Every function returns the path it wrote. matplotlib is imported inside the functions (so that
 `import barenet.plots` and the command line stay fast) and used through its object-oriented API
 with the Agg canvas: a `Figure` that no global pyplot state knows about, closed when it goes out
-of scope, and no window ever opens. Each file is rendered in memory, then written to a temporary
-file beside the target and renamed over it, so a reader never sees half a PNG.
+of scope, and no window ever opens. Each file is rendered in memory, then written with
+`barenet.files.atomic_write`, so a reader never sees half a PNG.
 """
 
 from __future__ import annotations
 
 import io
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from barenet.files import atomic_write
 
 DPI = 120
 TRAIN_COLOR = "#1f77b4"  # matplotlib's C0 (blue)
@@ -46,26 +46,9 @@ def _figure(width: float, height: float, layout: str | None = "constrained"):
 
 def _save(fig, path: str | Path) -> Path:
     """Render `fig` to PNG and write it to `path` atomically (parent directories created)."""
-    path = Path(path)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(buffer.getvalue())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the mode open() would
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return atomic_write(path, buffer.getvalue())
 
 
 def _records(history: Any) -> list[dict[str, Any]]:
