@@ -3,7 +3,7 @@
 A fully connected network whose forward and backward passes are written by hand, trained with
 mini-batch gradient descent, gradient-checked, and wrapped in a command-line tool for MNIST.
 
-    >>> from barenet import Sequential, Dense, ReLU, SoftmaxCrossEntropy, Adam
+    >>> from barenet import Sequential, Dense, ReLU, SoftmaxCrossEntropy, Adam, load_mnist
 
 The engine lives in `barenet.nn` and depends on NumPy alone.
 
@@ -31,6 +31,7 @@ _ENGINE_NAMES = (
 # Every public name of `barenet`: the module it is loaded from on first use.
 PUBLIC_NAMES: dict[str, str] = {
     **dict.fromkeys(_ENGINE_NAMES, "barenet.nn"),
+    "load_mnist": "barenet.data.mnist_arrays",
 }
 
 __all__ = ["__version__", *PUBLIC_NAMES]
