@@ -16,7 +16,8 @@ import pytest
 
 from barenet.modelfile import TrainedModel
 from barenet.nn import Dense, ReLU, Sequential
-from barenet.web.recognize import Recognizer
+from barenet.recognize import Recognizer
+from barenet.web import api
 from barenet.web.server import MAX_BODY
 from photo_digits import load_mnist
 from web_fixtures import digit_canvas, png_data_url, post_json, request, serving, web_model
@@ -109,6 +110,17 @@ def test_blank_canvas_is_not_an_error(base, payload):
     status, answer = post_json(base, payload)
     assert status == 200
     assert answer["digit"] is None and answer["message"] == "draw a digit"
+
+
+def test_the_api_answers_without_http(trained, digits):
+    """web.api turns a request body into the answer; the server adds only HTTP around it."""
+    images, _ = digits
+    recognizer = Recognizer(trained)
+    answer = api.predict_response(recognizer, json.dumps({"pixels": images[0].tolist()}).encode())
+    assert answer["digit"] == str(np.argmax(trained.predict_proba(images[:1])[0]))
+    with pytest.raises(api.RequestError) as caught:
+        api.predict_response(recognizer, b'{"pixels": [[0.5]]}')
+    assert caught.value.status == 422 and "28 rows of 28 numbers" in caught.value.message
 
 
 # ---- bad requests ----------------------------------------------------------------------------

@@ -62,24 +62,43 @@ def text_line(file: str, probabilities, class_names: list[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-    import sys
-
-    import numpy as np
-
     from barenet import modelfile
     from barenet.cli import error
-    from barenet.errors import ImageError
-    from barenet.images import prepare_image
-    from barenet.web.recognize import check_image_model, class_probabilities
+    from barenet.recognize import check_image_model, class_names
 
     trained = modelfile.load(args.model)
     check_image_model(trained, args.model)
+    results = read_images(args.images)
+    names = class_names(trained)
+    classify(trained, [r for r in results if "pixels" in r], names)
+    if args.json:
+        print_json(results)
+    else:
+        for r in results:
+            if "digit" in r:
+                print(text_line(r["file"], r["probabilities"], names))
+    read = [r for r in results if "digit" in r]
+    if args.show:
+        if read:
+            save_figure(args.show, read, names)
+        else:
+            error(f"no image could be read, so {args.show} was not written")
+    return 1 if len(read) < len(results) else 0
 
-    results: list[dict[str, Any]] = []  # per file, in the order given
-    good: list[int] = []  # indices into results of the images that were read
-    pixels = []
-    for file in args.images:
+
+def read_images(files: list[str]) -> list[dict[str, Any]]:
+    """Per file, in the order given: {"file", "notes", "pixels" (28, 28)} or {"file", "error", "notes"}.
+
+    An unreadable image is reported on stderr at once; notes go to stderr too.
+    """
+    import sys
+
+    from barenet.cli import error
+    from barenet.errors import ImageError
+    from barenet.images import prepare_image
+
+    results: list[dict[str, Any]] = []
+    for file in files:
         try:
             image = prepare_image(file)
         except ImageError as exc:
@@ -88,35 +107,31 @@ def run(args: argparse.Namespace) -> int:
             continue
         for note in image.notes:
             print(f"barenet: note: {file}: {note}", file=sys.stderr)
-        results.append({"file": file, "notes": list(image.notes)})
-        good.append(len(results) - 1)
-        pixels.append(image.pixels)
+        results.append({"file": file, "notes": list(image.notes), "pixels": image.pixels})
+    return results
 
-    k = trained.model.output_size()
-    class_names = list(trained.class_names) or [str(i) for i in range(max(k, 2))]
-    if pixels:
-        batch = np.stack(pixels)  # (n, 28, 28)
-        proba = class_probabilities(trained.predict_proba(batch))  # (n, K)
-        for i, row, digit in zip(good, proba, batch, strict=True):
-            results[i]["digit"] = class_names[int(np.argmax(row))]
-            results[i]["probabilities"] = row.tolist()
-            results[i]["pixels"] = digit
 
-    if args.json:
-        listing = [{key: r[key] for key in ("file", "digit", "probabilities", "error", "notes") if key in r}
-                   for r in results]
-        print(json.dumps(listing, indent=2))
-    else:
-        for r in results:
-            if "digit" in r:
-                print(text_line(r["file"], r["probabilities"], class_names))
-    if args.show:
-        shown = [r for r in results if "digit" in r]
-        if shown:
-            save_figure(args.show, shown, class_names)
-        else:
-            error(f"no image could be read, so {args.show} was not written")
-    return 1 if len(good) < len(results) else 0
+def classify(trained: Any, read: list[dict[str, Any]], names: list[str]) -> None:
+    """Add "digit" and "probabilities" (one per class, summing to 1) to each result, in one batch."""
+    if not read:
+        return
+    import numpy as np
+
+    from barenet.recognize import class_probabilities
+
+    batch = np.stack([r["pixels"] for r in read])  # (n, 28, 28)
+    proba = class_probabilities(trained.predict_proba(batch))  # (n, K)
+    for r, row in zip(read, proba, strict=True):
+        r["digit"] = names[int(np.argmax(row))]
+        r["probabilities"] = row.tolist()
+
+
+def print_json(results: list[dict[str, Any]]) -> None:
+    """The --json listing: per file its digit, probabilities and notes, or its error."""
+    import json
+
+    keys = ("file", "digit", "probabilities", "error", "notes")
+    print(json.dumps([{key: r[key] for key in keys if key in r} for r in results], indent=2))
 
 
 def save_figure(path: str, results: list[dict[str, Any]], class_names: list[str]) -> None:

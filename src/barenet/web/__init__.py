@@ -2,10 +2,13 @@
 
     static/index.html, app.js, style.css   the page: plain HTML, CSS and JavaScript, no build
                                            step, nothing loaded from the network
-    recognize.py                           probabilities and a saliency map for one 28×28 digit
-                                           (barenet's own backward pass), thread-safe
-    server.py                              a small JSON server on the standard library's
+    api.py                                 a JSON request body → the digit's answer (validation,
+                                           probabilities, saliency), no HTTP
+    server.py                              HTTP only, on the standard library's
                                            ThreadingHTTPServer: the page and POST /api/predict
+
+The recognition itself (probabilities and a saliency map for one 28×28 digit, with barenet's own
+backward pass, thread-safe) is `barenet.recognize`, which `barenet predict` shares.
 
 Started by `barenet serve MODEL` (see `barenet.cli.serve`).
 """

@@ -1,54 +1,39 @@
-"""A small JSON server for the drawing page, on the standard library's `ThreadingHTTPServer`.
+"""The drawing page's HTTP server, on the standard library's `ThreadingHTTPServer`.
 
     GET  /                  the page (static/index.html); /static/<file> its script and style
     GET  /api/health        {"status": "ok", "class_names": [...], "model": "<file name>"}
-    POST /api/predict       Content-Type: application/json, at most MAX_BODY bytes, one of
-                              {"image": "data:image/png;base64,..."}   a drawing (any Pillow image)
-                              {"pixels": [[28 floats] × 28]}            a digit already MNIST-style:
-                                                                       white ink on black, in [0, 1]
-                            200 {"digit": "7", "probabilities": [K floats, class order, sum 1],
-                                 "class_names": [...], "input": 28×28 (what the network sees),
-                                 "saliency": 28×28 in [0, 1] (see barenet.web.recognize),
-                                 "notes": [...]}
-                            200 {"digit": null, "message": "draw a digit", "notes": []}
-                                for a blank canvas (nothing drawn yet is not an error)
+    POST /api/predict       Content-Type: application/json, at most MAX_BODY bytes; the body and
+                            the 200 answer are `barenet.web.api`'s (a drawing or 28×28 pixels in,
+                            the digit, its probabilities, the input and the saliency map out)
 
-Every other request gets a 4xx with {"error": "<one sentence>"}: 400 bad JSON or fields,
-404 unknown path, 405 wrong method, 411 no Content-Length, 413 body over MAX_BODY (or an image
-over MAX_IMAGE_PIXELS), 415 not JSON, 422 pixels of the wrong size or range, a file that is not an
-image, a drawing too small to read. An unexpected exception is a 500 with a generic message; its
-traceback goes to the server's stderr, never into a response.
+This module is HTTP only: routes, methods, headers, body size, and turning `api.RequestError`
+into its 4xx. Every failed request gets a 4xx with {"error": "<one sentence>"}: 404 unknown path,
+405 wrong method, 411 no Content-Length, 413 body over MAX_BODY, 415 not JSON, and the API's own
+400 / 413 / 422. An unexpected exception is a 500 with a generic message; its traceback goes to
+the server's stderr, never into a response.
 
 Image decoding and preprocessing run in the request's thread; only the network's forward and
-backward passes are serialised (`Recognizer` holds the lock).
+backward passes are serialised (`barenet.recognize.Recognizer` holds the lock).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import importlib.resources
-import io
 import json
 import socket
 import sys
 import traceback
-import warnings
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from barenet.errors import ImageError
 from barenet.modelfile import TrainedModel
-from barenet.web.recognize import SIDE, Recognizer
+from barenet.recognize import Recognizer
+from barenet.web.api import RequestError, health_response, predict_response
 
 MAX_BODY = 2 * 1024 * 1024  # bytes: a 280×280 canvas PNG is ~10 kB, a phone photo ~2 MB
 DRAIN_LIMIT = 8 * MAX_BODY  # a bigger body is refused without reading it (the client may see a reset)
-MAX_IMAGE_PIXELS = 4096 * 4096  # larger images are refused before decoding (memory, time)
-BLANK_CONTRAST = 0.1  # a drawing whose brightness spans less than this is an empty canvas
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
                  ".ico": "image/x-icon"}
@@ -59,15 +44,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-
-
-class RequestError(Exception):
-    """A client's mistake: the HTTP status and a one-sentence message for the JSON answer."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def load_static() -> dict[str, tuple[bytes, str]]:
@@ -81,119 +57,6 @@ def load_static() -> dict[str, tuple[bytes, str]]:
     if "/static/index.html" in files:
         files["/"] = files["/index.html"] = files["/static/index.html"]
     return files
-
-
-# ---- request bodies -> a 28×28 digit ----------------------------------------------------------
-
-
-def decode_data_url(url: Any) -> bytes:
-    """The bytes of a base64 `data:` URL ("data:image/png;base64,...")."""
-    if not isinstance(url, str):
-        raise RequestError(400, "'image' must be a string: a data URL such as "
-                                "data:image/png;base64,...")
-    head, comma, payload = url.partition(",")
-    if not comma or not head.startswith("data:") or not head.endswith(";base64"):
-        raise RequestError(400, "'image' must be a base64 data URL (data:image/png;base64,...), "
-                                f"got one starting {url[:30]!r}")
-    try:
-        return base64.b64decode(payload, validate=True)
-    except (binascii.Error, ValueError):
-        raise RequestError(400, "'image' holds invalid base64 after 'base64,'") from None
-
-
-def image_digit(data: bytes) -> tuple[np.ndarray | None, list[str]]:
-    """A drawing's file bytes -> (pixels (28, 28) in [0, 1], notes), or (None, []) if blank."""
-    from PIL import Image, UnidentifiedImageError
-
-    from barenet.images import load_image
-    from barenet.images.normalise import mnist_style_with_notes
-
-    if not data:
-        raise RequestError(422, "the image is empty (0 bytes): send the canvas as a PNG")
-    try:  # reads only the header: refuse a huge image before decoding it
-        with warnings.catch_warnings():  # as `barenet.images.read` does
-            warnings.simplefilter("ignore", UserWarning)
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                width, height = probe.size
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise RequestError(413, "the image is too large to decode safely (it may be a "
-                                "decompression bomb): send a smaller one") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        raise RequestError(422, "the data is not an image Pillow can read: send the canvas as "
-                                "a PNG (canvas.toDataURL('image/png'))") from None
-    if width * height > MAX_IMAGE_PIXELS:
-        raise RequestError(413, f"the image is {width}×{height} pixels, more than this server "
-                                f"decodes ({MAX_IMAGE_PIXELS:,} pixels): send a smaller one")
-    try:
-        loaded = load_image(data)
-        if float(np.ptp(loaded.gray)) < BLANK_CONTRAST and min(loaded.gray.shape) >= 8:
-            return None, []  # an untouched canvas: nothing to recognise yet
-        pixels, notes = mnist_style_with_notes(loaded.gray, source_name="the drawing")
-    except ImageError as exc:
-        raise RequestError(422, str(exc)) from None
-    return pixels, [*loaded.notes, *notes]
-
-
-def pixels_digit(value: Any) -> np.ndarray | None:
-    """A 28×28 nested list of floats in [0, 1] -> (28, 28) float32, or None if all zero."""
-    if not isinstance(value, list):
-        raise RequestError(400, f"'pixels' must be a list of {SIDE} rows of {SIDE} numbers")
-    if len(value) != SIDE or not all(isinstance(row, list) and len(row) == SIDE for row in value):
-        lengths = sorted({len(row) for row in value if isinstance(row, list)})
-        raise RequestError(422, f"'pixels' must be {SIDE} rows of {SIDE} numbers, got "
-                                f"{len(value)} rows of lengths {lengths}")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for row in value for v in row):
-        raise RequestError(422, "'pixels' must hold numbers only")
-    pixels = np.asarray(value, dtype=np.float64)  # (28, 28)
-    if not np.isfinite(pixels).all() or pixels.min() < 0.0 or pixels.max() > 1.0:
-        raise RequestError(422, "'pixels' must be finite numbers in [0, 1] (white ink = 1 on black "
-                                f"= 0), got values from {pixels.min():g} to {pixels.max():g}")
-    if not pixels.any():
-        return None
-    return pixels.astype(np.float32)
-
-
-def parse_request(body: bytes) -> tuple[np.ndarray | None, list[str]]:
-    """The JSON body of POST /api/predict -> (pixels (28, 28) or None if blank, notes)."""
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RequestError(400, f"the body is not valid JSON ({exc})") from None
-    if not isinstance(payload, dict):
-        raise RequestError(400, "the body must be a JSON object with 'image' or 'pixels'")
-    if ("image" in payload) == ("pixels" in payload):
-        raise RequestError(400, "send exactly one of 'image' (a data URL of the canvas) and "
-                                "'pixels' (28 rows of 28 numbers in [0, 1])")
-    if "pixels" in payload:
-        return pixels_digit(payload["pixels"]), []
-    return image_digit(decode_data_url(payload["image"]))
-
-
-def grid(values: np.ndarray) -> list[list[float]]:
-    """(28, 28) floats -> nested lists rounded to 4 decimals (small JSON, exact enough to draw)."""
-    return np.round(np.asarray(values, dtype=np.float64), 4).tolist()
-
-
-def predict_response(recognizer: Recognizer, body: bytes) -> dict[str, Any]:
-    """The JSON answer to POST /api/predict (RequestError for a client's mistake)."""
-    pixels, notes = parse_request(body)
-    if pixels is None:
-        return {"digit": None, "message": "draw a digit", "notes": notes,
-                "class_names": recognizer.class_names}
-    result = recognizer.recognize(pixels)
-    return {
-        "digit": result.label,
-        "probabilities": result.probabilities.tolist(),
-        "class_names": recognizer.class_names,
-        "input": grid(pixels),
-        "saliency": grid(result.saliency),
-        "saliency_of": "the winning class's score (logit), |gradient| per pixel, max = 1",
-        "notes": notes,
-    }
-
-
-# ---- HTTP --------------------------------------------------------------------------------------
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -248,8 +111,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = self.path_only()
         if path == "/api/health":
-            self.send_json(200, {"status": "ok", "model": self.server.model_name,
-                                 "class_names": self.server.recognizer.class_names})
+            self.send_json(200, health_response(self.server.recognizer, self.server.model_name))
         elif path in self.server.static:
             body, content_type = self.server.static[path]
             self.send_bytes(200, body, content_type, {"Cache-Control": "no-cache"})

@@ -1,4 +1,14 @@
-"""One digit in, the network's answer out: probabilities, the winning class, and a saliency map.
+"""Recognising a digit: the network's probabilities, the winning class, and a saliency map.
+
+Shared by `barenet predict` (a batch of image files) and the drawing page's server (one digit per
+request, from many threads):
+
+    check_image_model(trained)      the model must read 28×28 images (784 inputs)
+    class_names(trained)            the names of its classes, in output order
+    class_probabilities(proba)      (N, K) rows summing to 1 (one sigmoid unit p → [1 − p, p])
+    Recognizer(trained).recognize(pixels) → Recognition(probabilities, winner, label, saliency)
+
+For one digit:
 
     pixels (28, 28) float32 in [0, 1], white ink on black (what `barenet.images` produces)
         ──TrainedModel.prepare──▶ x (1, 784), the model's input (standardised if it was trained so)
@@ -71,6 +81,12 @@ def check_image_model(trained: TrainedModel, source: str = "the model") -> None:
                              f"{SIDE}×{SIDE} = {SIDE * SIDE}: use a model trained on 28×28 images")
 
 
+def class_names(trained: TrainedModel) -> list[str]:
+    """The model's class names in output order; "0", "1", ... if the file records none."""
+    k = trained.model.output_size()
+    return list(trained.class_names) or [str(i) for i in range(max(k, 2))]
+
+
 class Recognizer:
     """Thread-safe recognition with one trained model.
 
@@ -80,9 +96,7 @@ class Recognizer:
     def __init__(self, trained: TrainedModel) -> None:
         check_image_model(trained)
         self.trained = trained
-        k = trained.model.output_size()
-        names = list(trained.class_names) or [str(i) for i in range(max(k, 2))]
-        self.class_names = names
+        self.class_names = class_names(trained)
         self._lock = threading.Lock()
 
     def recognize(self, pixels: np.ndarray) -> Recognition:
