@@ -1,15 +1,18 @@
 """The drawing page in a real headless Chromium (Playwright for Python, Debian's chromium).
 
 Digits are drawn with mouse strokes along polylines; the page must show the model's answer, its
-ten bars and the 28×28 input, and Clear must reset it. Skipped when Chromium or Playwright is
-missing locally, but a failure under CI (CI=true), so CI cannot skip it silently. A screenshot
-after drawing is saved to /tmp/barenet-page.png.
+ten bars and the 28×28 input, and Clear must reset it; a browser that prefers Chinese gets the
+page in Chinese, and the language switch turns it into English (and is remembered). Skipped when
+Chromium or Playwright is missing locally, but a failure under CI (CI=true), so CI cannot skip it
+silently. Screenshots after drawing are saved to /tmp/barenet-page.png (English, laptop),
+/tmp/barenet-page-zh.png (Chinese, laptop) and /tmp/barenet-page-zh-phone.png (Chinese, phone).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +24,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 SCREENSHOT = Path("/tmp/barenet-page.png")
+SCREENSHOT_ZH = Path("/tmp/barenet-page-zh.png")
+SCREENSHOT_ZH_PHONE = Path("/tmp/barenet-page-zh-phone.png")
 
 # Strokes in canvas units ((0, 0) top left, (1, 1) bottom right), shaped like MNIST's digits.
 RING = [(0.5 + 0.22 * math.sin(2 * math.pi * t / 40), 0.5 - 0.32 * math.cos(2 * math.pi * t / 40))
@@ -149,3 +154,63 @@ def test_the_page_fits_a_phone(browser, page_url):
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390  # no sideways scrolling
     page.close()
+
+
+def test_a_browser_that_prefers_chinese_gets_the_page_in_chinese_and_can_switch(browser, page_url):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1200, "height": 860})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(page_url)
+    assert page.evaluate("() => navigator.language") == "zh-CN"
+    expect(page).to_have_title("barenet · 手写数字识别")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator("h1")).to_have_text("写一个数字")
+    expect(page.locator("#clear")).to_have_text("清除")
+    expect(page.locator("#confidence")).to_have_text("请写一个数字")
+    expect(page.locator("#bars-title")).to_have_text("每个数字的概率（%）")
+    expect(page.locator(".lang button[data-lang='zh']")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#model-name")).to_have_text("test.safetensors")
+
+    draw(page, DIGITS["7"])
+    expect(page.locator("#digit")).to_have_text("7", timeout=5000)
+    expect(page.locator("#confidence")).to_have_text(re.compile(r"^有 (\d+(\.\d)?|<0\.1)% 的把握$"))
+    expect(page.locator("#runner-up")).to_have_text(re.compile(r"^其次：\d（.+%）、\d（.+%）$"))
+    page.wait_for_timeout(300)  # let the bars finish growing
+    page.screenshot(path=str(SCREENSHOT_ZH), full_page=True)
+
+    # the switch says the same answer in English at once, without drawing again
+    page.click(".lang button[data-lang='en']")
+    expect(page).to_have_title("barenet · draw a digit")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Draw a digit")
+    expect(page.locator("#clear")).to_have_text("Clear")
+    expect(page.locator("#digit")).to_have_text("7")
+    expect(page.locator("#confidence")).to_contain_text("% sure")
+    expect(page.locator("#runner-up")).to_contain_text("next: ")
+    expect(page.locator(".lang button[data-lang='en']")).to_have_attribute("aria-pressed", "true")
+    page.click("#clear")
+    expect(page.locator("#confidence")).to_have_text("Draw a digit")
+
+    # the choice is remembered over a reload, although the browser still prefers Chinese
+    page.reload()
+    expect(page.locator("h1")).to_have_text("Draw a digit")
+    page.click(".lang button[data-lang='zh']")
+    expect(page.locator("#clear")).to_have_text("清除")
+    expect(page.locator("#confidence")).to_have_text("请写一个数字")
+    assert errors == []
+    context.close()
+
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, has_touch=True,
+                                is_mobile=True)
+    page = phone.new_page()
+    page.goto(page_url)
+    draw(page, DIGITS["0"])
+    expect(page.locator("#digit")).to_have_text("0", timeout=5000)
+    expect(page.locator("#confidence")).to_contain_text("的把握")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOT_ZH_PHONE), full_page=True)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    phone.close()
