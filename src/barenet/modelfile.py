@@ -26,14 +26,16 @@ the new one, never half of one.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from barenet.errors import BarenetError, ModelFileError
-from barenet.files import atomic_write
+from barenet.files import FileTooLarge, NotAFile, atomic_write, open_regular
+from barenet.model_record import check_record
 from barenet.nn.model import Sequential
 from barenet.nn.training import History
 from barenet.version import __version__
@@ -41,6 +43,8 @@ from barenet.version import __version__
 FORMAT = "barenet-model"
 FORMAT_VERSION = "1"
 HEADER_LIMIT = 100 * 1024 * 1024  # safetensors' own cap on the JSON header
+RECORD_LIMIT = 64 * 1024 * 1024  # barenet's JSON record (a 20-epoch run's is about 30 kB)
+MODEL_LIMIT = 4 * 1024**3  # the largest model file read (784-512-512-10's checkpoint is 8 MB)
 
 
 @dataclass
@@ -109,20 +113,14 @@ def save(path: str | Path, trained: TrainedModel, optimizer=None) -> Path:
     return path
 
 
-def parse_header(data: bytes) -> dict | list | None:
-    """The JSON header of safetensors bytes, or None if there is no well-formed one.
-
-    Layout: 8 bytes little-endian header length n, then n bytes of JSON, then the tensors.
-    """
-    if len(data) < 8:
-        return None
-    header_len = int.from_bytes(data[:8], "little")
-    if header_len > min(HEADER_LIMIT, len(data) - 8):
-        return None
+def parse_json(text: bytes | str, what: str) -> Any:
+    """json.loads that turns damage (bad UTF-8, bad JSON, nesting too deep) into ModelFileError."""
     try:
-        return json.loads(data[8 : 8 + header_len])
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
+        return json.loads(text)
+    except RecursionError:
+        raise ModelFileError(f"{what} is nested too deeply to be barenet's") from None
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, or an int of > 4300 digits
+        raise ModelFileError(f"{what} is not valid JSON ({exc})") from None
 
 
 def sniff(head: bytes) -> str | None:
@@ -136,107 +134,157 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def not_safetensors(head: bytes, otherwise: str) -> ModelFileError:
+    """The error for a file whose first bytes are no safetensors header: named if recognised."""
+    hint = sniff(head)
+    return ModelFileError(f"not a barenet model file: {hint}" if hint else otherwise)
+
+
+def declared_size(header: Any) -> int:
+    """Bytes of tensor data a safetensors header declares: the largest end offset (0 if none)."""
+    if not isinstance(header, dict):
+        raise ModelFileError("corrupt model file (unexpected header)")
+    end = 0
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        offsets = info.get("data_offsets") if isinstance(info, dict) else None
+        if (not isinstance(offsets, list) or len(offsets) != 2
+                or not all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets)):
+            raise ModelFileError(f"corrupt model file (tensor {name[:40]!r} has no valid offsets)")
+        end = max(end, offsets[1])
+    return end
+
+
+def read_model_bytes(handle: BinaryIO, size: int) -> tuple[dict, bytes]:
+    """(header, bytes) of the safetensors file open in `handle`, `size` bytes on disk.
+
+    Layout: 8 bytes little-endian header length n, n bytes of JSON, then the tensors. The
+    header is read and checked first; the rest only if the header accounts for exactly the
+    file's size (so a header cannot make barenet read beyond the file, or a file beyond it).
+    """
+    head = handle.read(8)
+    if len(head) < 8:
+        raise not_safetensors(head, f"not a model file ({len(head)} bytes, too short to hold a "
+                              "safetensors header)")
+    header_len = int.from_bytes(head, "little")
+    if header_len > min(HEADER_LIMIT, size - 8):
+        raise not_safetensors(head, "not a safetensors model file, or a truncated or corrupt one "
+                              "(its header does not parse)")
+    header_bytes = handle.read(header_len)
+    header = parse_json(header_bytes, "its safetensors header")
+    total = 8 + header_len + declared_size(header)
+    if total != size:
+        state = "truncated" if total > size else "damaged"
+        raise ModelFileError(f"{state} model file: it holds {size:,} bytes, its header accounts "
+                             f"for {total:,}")
+    return header, head + header_bytes + handle.read(total - 8 - header_len)  # <= MODEL_LIMIT
+
+
+def check_format(header: dict) -> dict[str, Any]:
+    """The `__metadata__` of a barenet model file of a version this barenet reads."""
+    metadata = header.get("__metadata__") or {}
+    if not isinstance(metadata, dict):
+        raise ModelFileError("corrupt model file (its metadata is not a table)")
+    if metadata.get("format") != FORMAT:
+        raise ModelFileError(f"a safetensors file, but not one written by barenet (no "
+                             f"'format: {FORMAT}' in its metadata)")
+    version = metadata.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(f"model format version {version!r} is not one this barenet "
+                             f"({__version__}) reads (it reads {FORMAT_VERSION!r}); upgrade barenet "
+                             "or re-train the model")
+    record = metadata.get("barenet")
+    if not isinstance(record, str):
+        raise ModelFileError("invalid metadata: no barenet record")
+    if len(record) > RECORD_LIMIT:
+        raise ModelFileError(f"invalid metadata: the barenet record is {len(record):,} characters, "
+                             f"more than the {RECORD_LIMIT:,} a model file holds")
+    return metadata
+
+
 def load(path: str | Path) -> TrainedModel:
     """Read and check a model file; raise ModelFileError (one line: what and the fix) if anything is off.
 
-    Checked: a safetensors header that parses, barenet's format tag and a known version, metadata
-    that is valid JSON with an architecture, every parameter present with the architecture's shape,
-    float32, finite; nothing else is trusted.
+    Checked, in this order, before anything is built: a regular file (not a FIFO, a device or a
+    directory) of at most MODEL_LIMIT bytes; a safetensors header that parses and accounts for
+    exactly the file; barenet's format tag and a known version; a metadata record that is valid
+    JSON, checked by `barenet.model_record.check_record` against the tensors and sane limits.
+    Nothing else is trusted.
     """
     from safetensors import SafetensorError
     from safetensors.numpy import load as from_bytes
 
     path = Path(path)
-    where = f"{path}"
     fix = "train a model with `barenet train` or pass the path of one"
     try:
-        data = path.read_bytes()
+        with open_regular(path, limit=MODEL_LIMIT) as handle:
+            header, data = read_model_bytes(handle, os.fstat(handle.fileno()).st_size)
     except FileNotFoundError:
-        raise ModelFileError(f"{where}: model file not found; {fix}") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"{where}: is a directory, not a model file; {fix}") from None
+        raise ModelFileError(f"{path}: model file not found; {fix}") from None
+    except NotAFile as exc:
+        raise ModelFileError(f"{path}: {exc.strerror}; {fix}") from None
+    except FileTooLarge as exc:
+        raise ModelFileError(f"{path}: {exc.strerror} for a model file; {fix}") from None
     except OSError as exc:
-        raise ModelFileError(f"{where}: cannot read the model file ({exc.strerror or exc})") from None
-
-    header = parse_header(data)
-    if header is None:
-        hint = sniff(data[:8])
-        if hint:
-            raise ModelFileError(f"{where}: not a barenet model file: {hint}; {fix}")
-        if len(data) < 8:
-            raise ModelFileError(f"{where}: not a model file ({len(data)} bytes, too short to hold "
-                                 f"a safetensors header); {fix}")
-        raise ModelFileError(f"{where}: not a safetensors model file, or a truncated or corrupt one "
-                             f"(its header does not parse); {fix}")
-    if not isinstance(header, dict):
-        raise ModelFileError(f"{where}: corrupt model file (unexpected header); {fix}")
-    metadata = header.get("__metadata__") or {}
-    if not isinstance(metadata, dict):
-        raise ModelFileError(f"{where}: corrupt model file (its metadata is not a table); {fix}")
-    if metadata.get("format") != FORMAT:
-        raise ModelFileError(f"{where}: a safetensors file, but not one written by barenet (no "
-                             f"'format: {FORMAT}' in its metadata); {fix}")
-    version = metadata.get("format_version")
-    if version != FORMAT_VERSION:
-        raise ModelFileError(f"{where}: model format version {version!r} is not one this barenet "
-                             f"({__version__}) reads (it reads {FORMAT_VERSION!r}); upgrade barenet "
-                             "or re-train the model")
+        raise ModelFileError(f"{path}: cannot read the model file ({exc.strerror or exc})") from None
+    except ModelFileError as exc:
+        raise ModelFileError(f"{path}: {exc}; {fix}") from None
     try:
+        metadata = check_format(header)
         tensors = from_bytes(data)
+    except ModelFileError as exc:
+        raise ModelFileError(f"{path}: {exc}" + ("" if "barenet or re-train" in str(exc) else
+                                                 f"; {fix}")) from None
     except (SafetensorError, ValueError, OverflowError) as exc:
-        raise ModelFileError(f"{where}: corrupt or truncated model file ({exc}); {fix}") from None
+        raise ModelFileError(f"{path}: corrupt or truncated model file ({exc}); {fix}") from None
     try:
-        record = json.loads(metadata["barenet"])
+        record = parse_json(metadata["barenet"], "the metadata record")
         return from_record(record, tensors)
     except ModelFileError as exc:
-        raise ModelFileError(f"{where}: {exc}") from None
+        raise ModelFileError(f"{path}: {exc}") from None
     except BarenetError as exc:
-        raise ModelFileError(f"{where}: invalid metadata ({exc}); {fix}") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ModelFileError(f"{where}: invalid or incomplete metadata ({type(exc).__name__}: "
-                             f"{exc}); {fix}") from None
+        raise ModelFileError(f"{path}: invalid metadata ({exc}); {fix}") from None
 
 
-def from_record(record: dict[str, Any], tensors: dict[str, np.ndarray]) -> TrainedModel:
-    """Rebuild a TrainedModel from the metadata record and the tensors, checking every parameter."""
-    model = Sequential.from_config(record["architecture"], rng=0)
-    expected = dict(model.named_parameters())
-    missing = sorted(set(expected) - set(tensors))
-    if missing:
-        raise ModelFileError(f"parameter(s) {', '.join(missing)} missing from the file; re-train")
-    for name, param in expected.items():
-        value = tensors[name]
-        if value.shape != param.shape:
-            raise ModelFileError(f"parameter {name} has shape {value.shape}, the architecture "
-                                 f"needs {param.shape}; the file is inconsistent, re-train")
-        if value.dtype != np.float32:
-            raise ModelFileError(f"parameter {name} is {value.dtype}, expected float32; re-train")
-        if not np.isfinite(value).all():
-            raise ModelFileError(f"parameter {name} holds NaN or infinite values; re-train")
-        param[...] = value
-    extra = sorted(k for k in set(tensors) - set(expected) if not k.startswith("optimizer."))
-    if extra:
-        raise ModelFileError(f"unexpected tensor(s) {', '.join(extra)} in the file; re-train")
+def from_record(record: Any, tensors: dict[str, np.ndarray]) -> TrainedModel:
+    """Rebuild a TrainedModel from the metadata record and the tensors, after `check_record`.
 
+    The network is built from the stored tensors (`Sequential.from_config(..., parameters=)`),
+    never initialised at the sizes the metadata names.
+    """
+    check_record(record, tensors)
+    model = build_model(record["architecture"], tensors)
     optimizer = record.get("optimizer")
     if optimizer is not None:
-        buffers: list[dict[str, np.ndarray]] = [{} for _ in range(int(optimizer["buffers"]))]
+        buffers: list[dict[str, np.ndarray]] = [{} for _ in range(optimizer["buffers"])]
         for key, value in tensors.items():
             if key.startswith("optimizer."):
                 _, index, name = key.split(".", 2)
                 buffers[int(index)][name] = value
         optimizer = {**optimizer, "buffers": buffers}
-    class_names = [str(c) for c in record.get("class_names") or []]
-    if class_names and len(class_names) != model.output_size() and model.output_size() != 1:
-        raise ModelFileError(f"{len(class_names)} class names for {model.output_size()} outputs")
     return TrainedModel(
         model=model,
         config=dict(record.get("config") or {}),
         normalization=record.get("normalization"),
-        class_names=class_names,
+        class_names=[str(c) for c in record.get("class_names") or []],
         history=History.from_dict(record.get("history") or {}),
         dataset=dict(record.get("dataset") or {}),
         metrics=dict(record.get("metrics") or {}),
         kind=record.get("kind", "model"),
         optimizer=optimizer,
     )
+
+
+def build_model(architecture: dict[str, Any], tensors: dict[str, np.ndarray]) -> Sequential:
+    """The checked architecture with the stored parameters (names of `named_parameters()`)."""
+    parameters = {name: value for name, value in tensors.items() if not name.startswith("optimizer.")}
+    try:
+        model = Sequential.from_config(architecture, parameters=parameters)
+    except TypeError:  # an engine without `parameters=`: sizes are checked, so this allocates
+        model = Sequential.from_config(architecture, rng=0)  # only what the file holds
+        for name, param in model.named_parameters():
+            param[...] = parameters[name]
+    except (ValueError, KeyError) as exc:
+        raise ModelFileError(f"invalid metadata ({exc}); re-train") from None
+    return model
