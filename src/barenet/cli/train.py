@@ -16,10 +16,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from barenet.errors import ConfigError
+
+if TYPE_CHECKING:  # for the annotations only: the command line imports these when it runs
+    from barenet.config import TrainingConfig
+    from barenet.modelfile import TrainedModel
+    from barenet.nn import History, Loss, Optimizer, Sequential
+    from barenet.splits import Splits
 
 
 def comma_ints(text: str) -> list[int]:
@@ -124,47 +131,98 @@ def default_out(dataset: str) -> Path:
     return Path("runs") / f"{dataset}-{time.strftime('%Y%m%d-%H%M%S')}" / "model.safetensors"
 
 
+@dataclass
+class Resolved:
+    """What a run is, before any data is read: its settings, where it writes, what it resumes."""
+
+    config: TrainingConfig  # validated, `out` filled in
+    out: Path  # the model file
+    checkpoint: Path  # written after every epoch
+    resumed: TrainedModel | None = None  # --resume's checkpoint
+
+
+@dataclass
+class Session:
+    """A run set up to train: its data and the network, loss, optimiser and schedule built."""
+
+    config: TrainingConfig  # as resolved, with `epochs` worked out from `steps` if given
+    splits: Splits
+    model: Sequential
+    loss: Loss
+    optimizer: Optimizer
+    schedule: Any  # a barenet.nn schedule: epoch -> learning rate
+    history: History  # a new one, or the resumed checkpoint's
+
+    def record(self, history: History, metrics: dict | None = None) -> TrainedModel:
+        """The TrainedModel to save: the network now, with `history` and `metrics`."""
+        from barenet.modelfile import TrainedModel
+
+        return TrainedModel(
+            model=self.model, config=self.config.to_dict(), normalization=self.splits.normalization,
+            class_names=self.splits.class_names, history=history,
+            dataset=self.splits.dataset_record(), metrics=metrics or {},
+        )
+
+
 def run(args: argparse.Namespace) -> int:
+    resolved = resolve(args)
+    started = time.perf_counter()
+    session = set_up(resolved, progress=not args.quiet)
+    print_plan(session, resolved, args.resume)
+    history = train(session, resolved.checkpoint, quiet=args.quiet)
+    if history is None:
+        return 130
+    save_results(session, history, resolved.out, resolved.checkpoint, plot=not args.no_plot)
+    print(f"done in {time.perf_counter() - started:.1f} s; try: barenet evaluate {resolved.out}")
+    return 0
+
+
+def resolve(args: argparse.Namespace) -> Resolved:
+    """The run's settings and paths: from --resume's checkpoint, or defaults, --config and flags."""
+    if args.resume:
+        return resolve_resumed(args)
+    config = resolve_config(args)
+    out = Path(config.out) if config.out else default_out(config.dataset)
+    if out.exists() and not args.overwrite:
+        raise ConfigError(f"{out} already exists; choose another --out or pass --overwrite")
+    if out.suffix != ".safetensors":
+        raise ConfigError(f"--out {out}: model files end in .safetensors")
+    return Resolved(config.replace(out=str(out)), out, checkpoint_path(out))
+
+
+def resolve_resumed(args: argparse.Namespace) -> Resolved:
+    """The settings recorded in --resume's checkpoint (only --epochs and --data-dir may change)."""
     from barenet import modelfile
-    from barenet.cli.train_progress import Checkpointer, EpochPrinter, ProgressBar
-    from barenet.config import TrainingConfig, build
-    from barenet.errors import TrainingError
-    from barenet.nn.training import History, epochs_for_steps, evaluate, fit
+    from barenet.config import TrainingConfig
+
+    resumed = modelfile.load(args.resume)
+    if resumed.kind != "checkpoint" or resumed.optimizer is None:
+        raise ConfigError(f"{args.resume}: a finished model, not a checkpoint; --resume takes the "
+                          "<name>.checkpoint.safetensors file written during training")
+    settings = dict(resumed.config)
+    for name in ("epochs", "data_dir"):  # what may change when resuming
+        if getattr(args, name) is not None:
+            settings[name] = getattr(args, name)
+    config = TrainingConfig.from_dict(settings, f"{args.resume}")
+    out = Path(config.out)
+    return Resolved(config, out, checkpoint_path(out), resumed)
+
+
+def set_up(resolved: Resolved, progress: bool) -> Session:
+    """Read and split the data, build the network (and restore the checkpoint's state, if any)."""
+    from barenet.config import build
+    from barenet.nn.training import History, epochs_for_steps
     from barenet.splits import make_splits
 
-    resumed = None
-    if args.resume:
-        resumed = modelfile.load(args.resume)
-        if resumed.kind != "checkpoint" or resumed.optimizer is None:
-            raise ConfigError(f"{args.resume}: a finished model, not a checkpoint; --resume takes the "
-                              "<name>.checkpoint.safetensors file written during training")
-        settings = dict(resumed.config)
-        for name in ("epochs", "data_dir"):  # what may change when resuming
-            if getattr(args, name) is not None:
-                settings[name] = getattr(args, name)
-        config = TrainingConfig.from_dict(settings, f"{args.resume}")
-        out = Path(config.out)
-    else:
-        config = resolve_config(args)
-        out = Path(config.out) if config.out else default_out(config.dataset)
-        if out.exists() and not args.overwrite:
-            raise ConfigError(f"{out} already exists; choose another --out or pass --overwrite")
-        if out.suffix != ".safetensors":
-            raise ConfigError(f"--out {out}: model files end in .safetensors")
-        config = config.replace(out=str(out))
-    checkpoint = checkpoint_path(out)
-
-    say = print
-    started = time.perf_counter()
-    splits = make_splits(config, progress=not args.quiet,
+    config, resumed = resolved.config, resolved.resumed
+    splits = make_splits(config, progress=progress,
                          normalization=resumed.normalization if resumed else None)
     for note in splits.notes:
-        say(note if note.startswith("note:") else f"note: {note}")
-    n_classes = len(splits.class_names)
+        print(note if note.startswith("note:") else f"note: {note}")
     if config.steps is not None:  # the epochs the steps start, for the schedule and the record
         config = config.replace(epochs=epochs_for_steps(config.steps, len(splits.x_train),
                                                         config.batch_size))
-    model, loss, optimizer, schedule = build(config, splits.x_train.shape[1], n_classes)
+    model, loss, optimizer, schedule = build(config, splits.x_train.shape[1], len(splits.class_names))
     history = History()
     if resumed is not None:
         for (param, _), (_, saved) in zip(model.parameters(), resumed.model.named_parameters(),
@@ -172,67 +230,83 @@ def run(args: argparse.Namespace) -> int:
             param[...] = saved
         optimizer.load_state_dict({"t": resumed.optimizer["t"], "buffers": resumed.optimizer["buffers"]})
         history = resumed.history
+    return Session(config, splits, model, loss, optimizer, schedule, history)
 
-    say(f"barenet: {model.describe()}  ({model.parameter_count():,} parameters)")
-    say(f"  data:  {config.dataset} from {splits.dataset.directory} ({splits.dataset.source}"
-        f"{', verified' if splits.dataset.canonical else ', not the canonical files'}): "
-        f"{len(splits.x_train):,} train, {len(splits.x_val):,} validation, {len(splits.x_test):,} test"
-        + (f", classes {config.classes}" if config.classes else ""))
-    say(f"  train: {config.optimizer} lr {config.lr:g} ({config.schedule}), batch {config.batch_size}, "
-        f"{config.epochs} epoch{'' if config.epochs == 1 else 's'}"
-        + (f" ({config.steps:,} steps)" if config.steps is not None else "")
-        + f", dropout {config.dropout:g}, seed {config.seed}")
-    if resumed is not None:
-        say(f"  resuming from {args.resume} after epoch {len(history.records)}")
 
-    def record(trained_history: History, metrics: dict | None = None) -> modelfile.TrainedModel:
-        return modelfile.TrainedModel(
-            model=model, config=config.to_dict(), normalization=splits.normalization,
-            class_names=splits.class_names, history=trained_history,
-            dataset=splits.dataset_record(), metrics=metrics or {},
-        )
+def print_plan(session: Session, resolved: Resolved, resume: str | None) -> None:
+    """The network, the data and the training settings, before the first epoch."""
+    config, splits, model = session.config, session.splits, session.model
+    print(f"barenet: {model.describe()}  ({model.parameter_count():,} parameters)")
+    print(f"  data:  {config.dataset} from {splits.dataset.directory} ({splits.dataset.source}"
+          f"{', verified' if splits.dataset.canonical else ', not the canonical files'}): "
+          f"{len(splits.x_train):,} train, {len(splits.x_val):,} validation, "
+          f"{len(splits.x_test):,} test" + (f", classes {config.classes}" if config.classes else ""))
+    print(f"  train: {config.optimizer} lr {config.lr:g} ({config.schedule}), batch {config.batch_size}, "
+          f"{config.epochs} epoch{'' if config.epochs == 1 else 's'}"
+          + (f" ({config.steps:,} steps)" if config.steps is not None else "")
+          + f", dropout {config.dropout:g}, seed {config.seed}")
+    if resolved.resumed is not None:
+        print(f"  resuming from {resume} after epoch {len(session.history.records)}")
 
+
+def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
+    """Run the training loop with progress, epoch lines and checkpoints; None if interrupted."""
+    from barenet import modelfile
+    from barenet.cli.train_progress import Checkpointer, EpochPrinter, ProgressBar
+    from barenet.errors import TrainingError
+    from barenet.nn.training import fit
+
+    config, splits, history = session.config, session.splits, session.history
     validation = (splits.x_val, splits.y_val) if len(splits.x_val) else None
-    callbacks = [
-        ProgressBar(disable=args.quiet),
-        EpochPrinter(say),
-        Checkpointer(lambda h: modelfile.save(checkpoint, record(h), optimizer=optimizer), history),
-    ]
+
+    def save_checkpoint(done: History) -> None:  # the epochs so far
+        modelfile.save(checkpoint, session.record(done), optimizer=session.optimizer)
+
+    callbacks = [ProgressBar(disable=quiet), EpochPrinter(print), Checkpointer(save_checkpoint, history)]
     try:
-        history = fit(
-            model, loss, optimizer, splits.x_train, splits.y_train,
+        return fit(
+            session.model, session.loss, session.optimizer, splits.x_train, splits.y_train,
             epochs=config.epochs, batch_size=config.batch_size, seed=config.seed,
-            validation=validation, schedule=schedule, sampling=config.sampling,
+            validation=validation, schedule=session.schedule, sampling=config.sampling,
             early_stopping=config.early_stopping, steps=config.steps, callbacks=callbacks,
             history=history,
         )
     except KeyboardInterrupt:
-        done = len(history.records)
-        print(file=sys.stderr)
-        if done:
-            print(f"barenet: interrupted; the checkpoint after epoch {done} is {checkpoint}\n"
-                  f"  resume with: barenet train --resume {checkpoint}", file=sys.stderr)
-        else:
-            print("barenet: interrupted before the first epoch ended; nothing was saved", file=sys.stderr)
-        return 130
+        report_interrupt(len(history.records), checkpoint)
+        return None
     except TrainingError as exc:
         where = f"; the last good checkpoint is {checkpoint}" if checkpoint.exists() else ""
         raise TrainingError(f"{exc}{where}") from None
 
-    test_loss, test_accuracy = evaluate(model, loss, splits.x_test, splits.y_test)
+
+def report_interrupt(done: int, checkpoint: Path) -> None:
+    """Ctrl-C: say which checkpoint is kept and how to resume (on stderr)."""
+    print(file=sys.stderr)
+    if done:
+        print(f"barenet: interrupted; the checkpoint after epoch {done} is {checkpoint}\n"
+              f"  resume with: barenet train --resume {checkpoint}", file=sys.stderr)
+    else:
+        print("barenet: interrupted before the first epoch ended; nothing was saved", file=sys.stderr)
+
+
+def save_results(session: Session, history: History, out: Path, checkpoint: Path, plot: bool) -> None:
+    """Score the test split, save the model with its metrics, draw the curves, say where."""
+    from barenet import modelfile
+    from barenet.nn.training import evaluate
+
+    splits = session.splits
+    test_loss, test_accuracy = evaluate(session.model, session.loss, splits.x_test, splits.y_test)
     metrics = {"test_accuracy": test_accuracy, "test_loss": test_loss,
                "train_seconds": sum(r["seconds"] for r in history.records)}
     if history.records and history.records[-1]["val_accuracy"] is not None:
         metrics["val_accuracy"] = history.records[-1]["val_accuracy"]
-    modelfile.save(out, record(history, metrics))
-    say(f"test accuracy {test_accuracy:.2%} (loss {test_loss:.4f}) on {len(splits.x_test):,} images"
-        + (f"; stopped early, best epoch {history.best_epoch}" if history.stopped_early else ""))
-    say(f"model:      {out}")
-    say(f"checkpoint: {checkpoint}")
-    if not args.no_plot:
+    modelfile.save(out, session.record(history, metrics))
+    print(f"test accuracy {test_accuracy:.2%} (loss {test_loss:.4f}) on {len(splits.x_test):,} images"
+          + (f"; stopped early, best epoch {history.best_epoch}" if history.stopped_early else ""))
+    print(f"model:      {out}")
+    print(f"checkpoint: {checkpoint}")
+    if plot:
         from barenet.plots import learning_curves
 
         curves = learning_curves(history, out.with_name(f"{out.stem}-curves.png"))
-        say(f"curves:     {curves}")
-    say(f"done in {time.perf_counter() - started:.1f} s; try: barenet evaluate {out}")
-    return 0
+        print(f"curves:     {curves}")
