@@ -87,6 +87,11 @@ def test_interrupted_and_resumed_run_ends_with_the_uninterrupted_weights(
     assert "resuming from" in capsys.readouterr().out
     assert_same_weights(tmp_path / "straight/model.safetensors", out)
     assert len(modelfile.load(out).history.records) == 4
+    # the per-batch losses travel through the checkpoint too: the same as the straight run's
+    straight = modelfile.load(tmp_path / "straight/model.safetensors").history
+    resumed = modelfile.load(out).history
+    assert straight.batch_steps and resumed.batch_steps == straight.batch_steps
+    assert resumed.batch_losses == straight.batch_losses
 
 
 def test_a_loss_that_diverges_stops_with_a_clear_message(tmp_path, mnist_slice_dir, capsys):

@@ -117,3 +117,24 @@ def test_loss_registry():
                       "softmax_cross_entropy": SoftmaxCrossEntropy,
                       "binary_cross_entropy": BinaryCrossEntropy}
     assert repr(MSE()) == "MSE()"
+
+
+def test_labels_from_outputs_is_the_one_rule_for_labels():
+    from barenet.nn import Dense, Sequential, evaluate, labels_from_outputs
+
+    rng = np.random.default_rng(0)
+    scores = rng.standard_normal((50, 4))
+    np.testing.assert_array_equal(labels_from_outputs(scores), scores.argmax(axis=1))
+    np.testing.assert_array_equal(labels_from_outputs(np.array([[0.4], [0.6], [0.5]])), [0, 1, 0])
+    np.testing.assert_array_equal(labels_from_outputs(np.array([[-0.1], [0.1]]), threshold=0.0), [0, 1])
+    labels = np.array([3, 0, 2])
+    assert labels_from_outputs(labels) is labels  # labels pass through
+    np.testing.assert_array_equal(labels_from_outputs(np.eye(4)[labels]), labels)  # one-hot rows
+    # predict, the losses' labels() and evaluate's accuracy all agree with it
+    model = Sequential([Dense(3, 4, rng=1)], output_activation="softmax")
+    x = rng.standard_normal((50, 3)).astype(np.float32)
+    expected = labels_from_outputs(model.forward(x))
+    np.testing.assert_array_equal(model.predict(x), expected)
+    np.testing.assert_array_equal(SoftmaxCrossEntropy().labels(model.forward(x)), expected)
+    _, accuracy = evaluate(model, SoftmaxCrossEntropy(), x, expected)
+    assert accuracy == 1.0

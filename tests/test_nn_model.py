@@ -121,3 +121,81 @@ def test_bad_output_activation_and_layer_type():
         Sequential.from_config({"layers": [{"type": "Conv2D"}]})
     with pytest.raises(ValueError, match="dropout probability"):
         Dropout(1.0)
+
+
+# --- building from given parameters (model files) ------------------------------------------------
+
+def saved_parameters(seed=3):
+    return {name: value.copy() for name, value in Sequential.from_config(CONFIG, rng=seed).named_parameters()}
+
+
+def test_from_config_with_parameters_holds_exactly_those_values():
+    params = saved_parameters()
+    model = Sequential.from_config(CONFIG, params)
+    loaded = dict(model.named_parameters())
+    assert loaded.keys() == params.keys()
+    for name, value in params.items():
+        np.testing.assert_array_equal(loaded[name], value)
+        assert loaded[name] is not value and not np.shares_memory(loaded[name], value)  # copies
+
+
+def test_from_config_with_parameters_draws_nothing(monkeypatch):
+    import barenet.nn.layers as layers
+
+    def no_drawing(spec):
+        raise AssertionError(f"initialiser {spec!r} called although the values were given")
+
+    params = saved_parameters()
+    monkeypatch.setattr(layers, "get_initializer", no_drawing)
+    Sequential.from_config(CONFIG, params)
+    with pytest.raises(AssertionError, match="initialiser"):  # the patch bites without parameters
+        Sequential.from_config(CONFIG)
+
+
+def test_from_config_refuses_parameters_that_do_not_fit():
+    from barenet.errors import BarenetError, ShapeError
+
+    params = saved_parameters()
+    wrong_shape = {**params, "3.W": np.zeros((4, 5), dtype=np.float32)}
+    with pytest.raises(ShapeError,
+                       match=r"layer 3 \(Dense\): W has shape \(4, 5\), the layer needs \(4, 4\)"):
+        Sequential.from_config(CONFIG, wrong_shape)
+    wrong_dtype = {**params, "0.b": params["0.b"].astype(np.float64)}
+    with pytest.raises(ShapeError, match=r"layer 0 \(Dense\): b is float64, the layer is built in float32"):
+        Sequential.from_config(CONFIG, wrong_dtype)
+    with pytest.raises(ValueError, match=r"parameter\(s\) 5.b of layer 5 \(Dense\) missing"):
+        Sequential.from_config(CONFIG, {k: v for k, v in params.items() if k != "5.b"})
+    with pytest.raises(ValueError, match=r"parameter\(s\) 1.W belong to no layer"):
+        Sequential.from_config(CONFIG, {**params, "1.W": np.zeros((4, 4), dtype=np.float32)})
+    assert issubclass(ShapeError, ValueError) and issubclass(ShapeError, BarenetError)
+
+
+# --- input shapes, in barenet's words -------------------------------------------------------------
+
+def image_model():
+    return Sequential([Dense(784, 10, rng=0)], output_activation="softmax")
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba"])
+def test_predict_says_flatten_the_images(method):
+    from barenet.errors import ShapeError
+
+    images = np.zeros((5, 28, 28), dtype=np.float32)
+    with pytest.raises(ShapeError) as caught:
+        getattr(image_model(), method)(images)
+    assert str(caught.value) == ("flatten the images: x is (5, 28, 28), the first Dense layer takes "
+                                 "(N, 784); pass x.reshape(len(x), -1)")
+    assert getattr(image_model(), method)(images.reshape(5, -1)).shape[0] == 5
+
+
+def test_predict_explains_one_sample_wrong_width_and_non_numbers():
+    from barenet.errors import ShapeError
+
+    model = image_model()
+    with pytest.raises(ShapeError, match=r"x is one sample of shape \(784,\).*x.reshape\(1, -1\)"):
+        model.predict(np.zeros(784, dtype=np.float32))
+    with pytest.raises(ShapeError, match=r"x has 100 features per row \(x is \(3, 100\)\), but the first "
+                                         r"Dense layer takes \(N, 784\)"):
+        model.predict_proba(np.zeros((3, 100), dtype=np.float32))
+    with pytest.raises(ShapeError, match="x holds <U1 values"):
+        model.predict(np.array([["a"] * 784]))

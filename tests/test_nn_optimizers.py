@@ -15,6 +15,7 @@ from barenet.nn import (
     Cosine,
     ExponentialDecay,
     Momentum,
+    Nesterov,
     RMSprop,
     StepDecay,
 )
@@ -71,6 +72,12 @@ def test_nesterov_by_hand():
     theta1 = W0 - lr * (g1 + mu * g1)
     np.testing.assert_allclose(trail[0][0], theta1)
     np.testing.assert_allclose(trail[1][0], theta1 - lr * (g2 + mu * (mu * g1 + g2)))
+
+
+def test_nesterov_is_momentum_with_the_look_ahead():
+    assert [W.tolist() for W, _ in run(Nesterov(0.5, momentum=0.9))] == \
+        [W.tolist() for W, _ in run(Momentum(0.5, momentum=0.9, nesterov=True))]
+    assert repr(Nesterov(0.5)) == "Nesterov(lr=0.5, weight_decay=0.0, momentum=0.9)"
 
 
 def test_momentum_zero_is_sgd():
@@ -149,6 +156,7 @@ def test_adam_first_step_by_hand():
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 def test_state_dict_round_trip_continues_identically(name):
     make = {"sgd": lambda: SGD(0.1), "momentum": lambda: Momentum(0.1, nesterov=True),
+            "nesterov": lambda: Nesterov(0.1, momentum=0.8),
             "rmsprop": lambda: RMSprop(0.01), "adam": lambda: Adam(0.01, weight_decay=0.01)}[name]
     rng = np.random.default_rng(0)
     grads = [(rng.standard_normal((3, 2)), rng.standard_normal(2)) for _ in range(5)]

@@ -320,3 +320,164 @@ def test_resume_equals_an_uninterrupted_run(dropout):
     assert resumed_history.column("epoch") == [1, 2, 3, 4]
     for key in ("train_loss", "train_accuracy", "val_loss", "lr"):
         assert resumed_history.column(key) == straight_history.column(key)
+
+
+# --- epoch_inputs: each epoch's inputs from a function of the epoch ------------------------------
+
+def test_epoch_inputs_supplies_each_epochs_inputs_in_order():
+    n, batch_size = 10, 4
+    x = np.arange(n * 2, dtype=np.float32).reshape(n, 2)
+    y = np.arange(n) % 2
+    asked = []
+
+    def shifted(epoch):
+        asked.append(epoch)
+        return x + 100 * (epoch + 1)  # row i is still sample i, moved by a per-epoch amount
+
+    recorder = Recorder()
+    fit(Sequential([recorder, Dense(2, 2, rng=0)]), SoftmaxCrossEntropy(), SGD(1e-4), x, y, epochs=3,
+        batch_size=batch_size, epoch_inputs=shifted)
+    assert asked == [0, 1, 2]
+    for epoch in range(3):
+        seen = np.concatenate(recorder.batches[3 * epoch : 3 * epoch + 3])
+        np.testing.assert_array_equal(np.sort(seen[:, 0]), np.sort(x[:, 0] + 100 * (epoch + 1)))
+
+
+def test_epoch_inputs_keep_the_labels_of_their_rows():
+    # inputs that reveal their row (x_i = i): the label a batch is trained with must be y_i
+    n = 12
+    x = np.arange(n, dtype=np.float32).reshape(n, 1)
+    y = np.arange(n) % 3
+
+    class LabelCheck(Layer):
+        def forward(self, xb, training=False):
+            self.rows = xb[:, 0].astype(int) % 1000
+            return xb
+
+        def backward(self, grad_out):
+            return grad_out
+
+    check = LabelCheck()
+    seen_labels = []
+
+    class Loss(SoftmaxCrossEntropy):
+        def forward(self, output, target):
+            seen_labels.append((check.rows.copy(), np.array(target)))
+            return super().forward(output, target)
+
+    fit(Sequential([check, Dense(1, 3, rng=0)]), Loss(), SGD(1e-4), x, y, epochs=2, batch_size=5,
+        epoch_inputs=lambda e: x + 1000 * e)
+    for rows, targets in seen_labels:
+        np.testing.assert_array_equal(targets, y[rows])
+
+
+def test_identity_epoch_inputs_train_bit_identically():
+    x, y = blobs()
+    plain, fed = small_model(dropout=0.3), small_model(dropout=0.3)
+    fit(plain, SoftmaxCrossEntropy(), Adam(0.01), x, y, epochs=3, batch_size=16, seed=2)
+    fit(fed, SoftmaxCrossEntropy(), Adam(0.01), x, y, epochs=3, batch_size=16, seed=2,
+        epoch_inputs=lambda epoch: x.copy())
+    assert_same(params(plain), params(fed))
+
+
+def test_resume_with_epoch_inputs_equals_an_uninterrupted_run():
+    x, y = blobs()
+
+    def jittered(epoch):  # a stand-in for augmentation: drawn from (seed, epoch) alone
+        return x + np.random.default_rng([7, epoch]).normal(0, 0.1, x.shape).astype(np.float32)
+
+    kwargs = {"batch_size": 16, "seed": 3, "epoch_inputs": jittered}
+    straight = small_model()
+    fit(straight, SoftmaxCrossEntropy(), Adam(0.01), x, y, epochs=4, **kwargs)
+    first, optimizer = small_model(), Adam(0.01)
+    history = fit(first, SoftmaxCrossEntropy(), optimizer, x, y, epochs=2, **kwargs)
+    fit(first, SoftmaxCrossEntropy(), optimizer, x, y, epochs=4, history=history, **kwargs)
+    assert_same(params(first), params(straight))
+
+
+def test_epoch_inputs_of_the_wrong_shape_are_refused():
+    from barenet.errors import ShapeError
+
+    x, y = blobs(n=20)
+    with pytest.raises(ShapeError, match=r"epoch_inputs\(0\) returned an array of shape \(19, 5\); it "
+                                         r"must return x's shape \(20, 5\)"):
+        fit(small_model(), SoftmaxCrossEntropy(), SGD(0.1), x, y, epochs=1, epoch_inputs=lambda e: x[1:])
+
+
+# --- the loss of every batch ----------------------------------------------------------------------
+
+class BatchLosses(Callback):
+    def __init__(self):
+        self.losses = []
+
+    def on_batch_end(self, batch, loss):
+        self.losses.append(loss)
+
+
+def test_history_keeps_every_batch_loss_and_round_trips():
+    x, y = blobs(n=50)  # ⌈50 / 16⌉ = 4 batches per epoch
+    seen = BatchLosses()
+    history = fit(small_model(), SoftmaxCrossEntropy(), SGD(0.1), x, y, epochs=3, batch_size=16,
+                  callbacks=[seen])
+    assert history.batch_steps == list(range(12))
+    assert history.batch_losses == seen.losses
+    again = History.from_dict(history.to_dict())
+    assert (again.batch_steps, again.batch_losses, again.batch_every) == (history.batch_steps,
+                                                                           history.batch_losses, 1)
+    # an epoch's mean loss is the mean of its batches' (weighted by batch size: 16, 16, 16, 2)
+    sizes = np.array([16, 16, 16, 2])
+    assert history.records[0]["train_loss"] == pytest.approx(np.dot(seen.losses[:4], sizes) / 50)
+    old = History.from_dict({"records": history.records})  # a history saved before batch losses
+    assert old.batch_steps == [] and old.batch_losses == [] and old.batch_every == 1
+
+
+def test_batch_losses_stay_bounded_by_thinning(monkeypatch):
+    import barenet.nn.training as training
+
+    monkeypatch.setattr(training, "BATCH_POINTS", 8)
+    x, y = blobs(n=60)
+    seen = BatchLosses()
+    history = fit(small_model(), SoftmaxCrossEntropy(), SGD(0.1), x, y, epochs=10, batch_size=6,
+                  callbacks=[seen])  # 100 batches
+    k = history.batch_every
+    assert 4 <= len(history.batch_steps) <= 8 and k == 16  # 100 → 50 → … → 7 points: k doubled 4 times
+    assert history.batch_steps == list(range(0, 100, k))
+    assert history.batch_losses == seen.losses[::k]
+
+
+def test_resumed_history_has_the_batch_losses_of_the_straight_run():
+    x, y = blobs()
+    straight = fit(small_model(), SoftmaxCrossEntropy(), Adam(0.01), x, y, epochs=4, batch_size=16)
+    model, optimizer = small_model(), Adam(0.01)
+    history = fit(model, SoftmaxCrossEntropy(), optimizer, x, y, epochs=2, batch_size=16)
+    history = History.from_dict(history.to_dict())
+    resumed = fit(model, SoftmaxCrossEntropy(), optimizer, x, y, epochs=4, batch_size=16, history=history)
+    assert resumed.batch_steps == straight.batch_steps and resumed.batch_losses == straight.batch_losses
+
+
+# --- shapes, in barenet's words -------------------------------------------------------------------
+
+def test_fit_and_evaluate_say_what_is_wrong_with_the_shapes():
+    from barenet.errors import ShapeError
+
+    x, y = blobs(n=20)  # 5 features, 3 classes
+    model, loss = small_model(), SoftmaxCrossEntropy()
+    images = x.reshape(20, 5, 1)
+    with pytest.raises(ShapeError, match=r"flatten the images: x is \(20, 5, 1\), the first Dense layer "
+                                         r"takes \(N, 5\)"):
+        fit(model, loss, SGD(0.1), images, y)
+    with pytest.raises(ShapeError, match=r"flatten the images: x is \(20, 5, 1\)"):
+        evaluate(model, loss, images, y)
+    with pytest.raises(ShapeError, match=r"x_val has 4 features per row"):
+        fit(model, loss, SGD(0.1), x, y, validation=(x[:, :4], y))
+    with pytest.raises(ShapeError, match=r"y holds the label 3, but the network's 3 outputs score labels "
+                                         r"0 … 2"):
+        fit(model, loss, SGD(0.1), x, np.where(y == 0, 3, y))
+    with pytest.raises(ShapeError, match=r"y holds the label -1"):
+        evaluate(model, loss, x, y - 1)
+    with pytest.raises(ShapeError, match=r"y is \(20, 4\), one column per class, but the network has 3"):
+        fit(model, loss, SGD(0.1), x, np.eye(4)[y % 4])
+    with pytest.raises(ShapeError, match=r"y holds <U1 values; labels are integers 0 … 2"):
+        fit(model, loss, SGD(0.1), x, np.array(["a"] * 20))
+    with pytest.raises(ShapeError, match=r"y holds float64 values; .*pass y.astype\(int\)"):
+        evaluate(model, loss, x, y.astype(np.float64))

@@ -7,6 +7,7 @@ non-zero exit status.
     BarenetError
     ├── ConfigError     a bad option, flag value or TOML configuration
     ├── DataError       a missing, corrupt, truncated or wrong-shaped dataset file
+    │   └── ShapeError  arrays whose shape does not fit the network (also a ValueError)
     ├── ModelFileError  a model file that is missing, corrupt, unsafe or inconsistent
     ├── ImageError      a user's image that cannot be read or holds no digit
     └── TrainingError   training that cannot go on (a loss that became NaN or infinite)
@@ -25,6 +26,14 @@ class ConfigError(BarenetError):
 
 class DataError(BarenetError):
     """A dataset file that is missing, corrupt, truncated or not what it claims to be."""
+
+
+class ShapeError(DataError, ValueError):
+    """Inputs or targets whose shape does not fit the network, e.g. unflattened 28×28 images.
+
+    Also a ValueError, the type the engine raises for a bad argument, so both kinds of caller
+    (the command line, which prints a BarenetError as one line, and NumPy-style code) catch it.
+    """
 
 
 class ModelFileError(BarenetError):

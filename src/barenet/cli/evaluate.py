@@ -53,12 +53,13 @@ def predictions(model, x) -> tuple[Any, Any, Any]:
     """
     import numpy as np
 
+    from barenet.nn import labels_from_outputs
+
     proba = model.predict_proba(x)
+    predicted = labels_from_outputs(proba)
     if proba.shape[1] == 1:
         p = proba[:, 0]
-        predicted = (p > 0.5).astype(np.int64)
         return proba, predicted, np.where(predicted == 1, p, 1 - p)
-    predicted = proba.argmax(axis=1)
     return proba, predicted, proba[np.arange(len(proba)), predicted]
 
 

@@ -9,6 +9,7 @@
     schedules.py     constant, step, exponential, cosine learning rates
     model.py         Sequential
     training.py      fit: the mini-batch loop, history, callbacks, early stopping
+    labels.py        labels_from_outputs: the class of each row of outputs
     gradcheck.py     central-difference gradient check
 
 Conventions: batches are rows, x: (batch, features); Dense computes z = x @ W + b with
@@ -16,9 +17,10 @@ W: (n_in, n_out), b: (n_out,); the engine computes in the dtype of its parameter
 (float32 to train, float64 to check gradients); losses average over the batch.
 """
 
-from barenet.nn.activations import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from barenet.nn.activations import ACTIVATIONS, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from barenet.nn.gradcheck import gradient_check
 from barenet.nn.initializers import INITIALIZERS, get_initializer
+from barenet.nn.labels import labels_from_outputs
 from barenet.nn.layer import Layer
 from barenet.nn.layers import Dense, Dropout, Identity
 from barenet.nn.losses import (
@@ -30,14 +32,16 @@ from barenet.nn.losses import (
     SoftmaxCrossEntropy,
 )
 from barenet.nn.model import LAYERS, Sequential
-from barenet.nn.optimizers import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, RMSprop
+from barenet.nn.optimizers import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimizer, RMSprop
 from barenet.nn.schedules import SCHEDULES, Constant, Cosine, ExponentialDecay, StepDecay
-from barenet.nn.training import Callback, History, evaluate, fit
+from barenet.nn.training import SAMPLINGS, Callback, History, evaluate, fit
 
 __all__ = [
-    "INITIALIZERS", "LAYERS", "LOSSES", "MSE", "OPTIMIZERS", "SCHEDULES", "SGD", "Adam",
+    "ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES", "MSE", "OPTIMIZERS", "SAMPLINGS", "SCHEDULES",
+    "SGD", "Adam",
     "BinaryCrossEntropy", "Callback", "Constant", "Cosine", "CrossEntropy", "Dense", "Dropout",
-    "ExponentialDecay", "History", "Identity", "Layer", "LeakyReLU", "Loss", "Momentum",
+    "ExponentialDecay", "History", "Identity", "Layer", "LeakyReLU", "Loss", "Momentum", "Nesterov",
     "Optimizer", "RMSprop", "ReLU", "Sequential", "Sigmoid", "Softmax", "SoftmaxCrossEntropy",
     "StepDecay", "Tanh", "evaluate", "fit", "get_initializer", "gradient_check",
+    "labels_from_outputs",
 ]

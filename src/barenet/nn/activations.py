@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from barenet.nn.layer import Layer
+from barenet.nn.layers import Identity
 
 
 class ReLU(Layer):
@@ -147,3 +148,14 @@ class Softmax(Layer):
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         p = self.p
         return p * (grad_out - (grad_out * p).sum(axis=1, keepdims=True))
+
+
+#: The elementwise activations by the name configurations use: one per hidden layer.
+#: (Softmax works on a whole row and ends a network, so it is a layer in `LAYERS`, not here.)
+ACTIVATIONS: dict[str, type[Layer]] = {
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "identity": Identity,
+}

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from barenet.errors import ShapeError
 from barenet.nn.initializers import Initializer, get_initializer
 from barenet.nn.layer import Layer
 
@@ -21,6 +22,16 @@ def as_generator(rng: np.random.Generator | int | None) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     return np.random.default_rng(rng)
+
+
+def given_array(name: str, value: np.ndarray, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """A copy of a parameter's given value, after checking that it has `shape` and `dtype`."""
+    value = np.asarray(value)
+    if value.shape != shape:
+        raise ShapeError(f"{name} has shape {value.shape}, the layer needs {shape}")
+    if value.dtype != np.dtype(dtype):
+        raise ShapeError(f"{name} is {value.dtype}, the layer is built in {np.dtype(dtype)}")
+    return value.copy()
 
 
 class Dense(Layer):
@@ -44,15 +55,27 @@ class Dense(Layer):
         bias_init: str | Initializer = "zeros",
         rng: np.random.Generator | int | None = None,
         dtype: np.dtype | type = np.float32,
+        W: np.ndarray | None = None,
+        b: np.ndarray | None = None,
     ) -> None:
+        """A layer of n_out units on n_in inputs, W and b drawn by the initialisers from `rng`.
+
+        Given `W` (n_in, n_out) and `b` (n_out,) of `dtype` (a saved model's values), the layer
+        holds copies of those instead and draws nothing.
+        """
         if n_in < 1 or n_out < 1:
             raise ValueError(f"Dense needs positive sizes, got n_in={n_in}, n_out={n_out}")
         self.n_in, self.n_out = int(n_in), int(n_out)
         self.weight_init = weight_init if isinstance(weight_init, str) else repr(weight_init)
         self.bias_init = bias_init if isinstance(bias_init, str) else repr(bias_init)
-        rng = as_generator(rng)
-        self.W = get_initializer(weight_init)((self.n_in, self.n_out), rng, dtype)
-        self.b = get_initializer(bias_init)((self.n_out,), rng, dtype)
+        if W is None or b is None:
+            rng = as_generator(rng)
+            W = get_initializer(weight_init)((self.n_in, self.n_out), rng, dtype)
+            b = get_initializer(bias_init)((self.n_out,), rng, dtype)
+        else:
+            W = given_array("W", W, (self.n_in, self.n_out), dtype)
+            b = given_array("b", b, (self.n_out,), dtype)
+        self.W, self.b = W, b
         self.dW = np.zeros_like(self.W)
         self.db = np.zeros_like(self.b)
         self.x: np.ndarray | None = None

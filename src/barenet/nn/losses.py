@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from barenet.nn.activations import row_max, sigmoid
+from barenet.nn.labels import labels_from_outputs
 
 
 def target_matrix(target: np.ndarray, output: np.ndarray) -> np.ndarray:
@@ -44,13 +45,6 @@ def target_matrix(target: np.ndarray, output: np.ndarray) -> np.ndarray:
     return onehot
 
 
-def predicted_labels(output: np.ndarray, threshold: float) -> np.ndarray:
-    """Class labels from outputs (N, K): argmax over K, or output > threshold when K = 1."""
-    if output.shape[1] == 1:
-        return (output[:, 0] > threshold).astype(np.int64)
-    return output.argmax(axis=1)
-
-
 class Loss:
     """Base class. `threshold` is where a single output unit switches from class 0 to class 1."""
 
@@ -64,7 +58,7 @@ class Loss:
 
     def labels(self, output: np.ndarray) -> np.ndarray:
         """The predicted class of each row of `output`, for accuracy."""
-        return predicted_labels(output, self.threshold)
+        return labels_from_outputs(output, self.threshold)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -115,21 +109,22 @@ class SoftmaxCrossEntropy(Loss):
 
     With m = max_j z_j and s = Σ_j e^(z_j − m):  p = e^(z − m) / s  and  −log p_y = log s − (z_y − m),
     so a batch needs one exp of (N, K) and one log of (N,), and p is what backward returns
-    (scaled). The argmax that gives m is kept: `labels` of the same output reuses it.
+    (scaled). The argmax that gives m is kept: `labels()` of the same output reuses it.
     """
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         n = output.shape[0]
-        self.output_, self.top_ = output, output.argmax(axis=1)  # predicted classes, for labels()
-        shifted = output - row_max(output, self.top_)  # z − m: every exponent ≤ 0
+        # the predicted classes, which labels() of this same array returns without a second argmax
+        self.last_output, self.last_argmax = output, output.argmax(axis=1)
+        shifted = output - row_max(output, self.last_argmax)  # z − m: every exponent ≤ 0
         p = np.exp(shifted)
         s = p.sum(axis=1, keepdims=True)  # (N, 1), each ≥ 1 (the largest term is e⁰)
         target = np.asarray(target)
         if target.ndim == 1:  # integer labels: pick z_y − m of the true class, no one-hot needed
-            self.labels_, self.y = target, None
+            self.target_labels, self.y = target, None
             loss = (float(np.log(s).sum()) - float(shifted[np.arange(n), target].sum())) / n
         else:
-            self.labels_, self.y = None, target_matrix(target, output)
+            self.target_labels, self.y = None, target_matrix(target, output)
             loss = -float(np.vdot(self.y, shifted - np.log(s))) / n  # −Σ y log p, log p = z − m − log s
         p /= s
         self.p = p
@@ -139,16 +134,16 @@ class SoftmaxCrossEntropy(Loss):
         n = self.p.shape[0]
         inv_n = self.p.dtype.type(1 / n)
         grad = self.p * inv_n
-        if self.labels_ is not None:
-            grad[np.arange(n), self.labels_] -= inv_n  # (p − y) / N, with y one-hot
+        if self.target_labels is not None:
+            grad[np.arange(n), self.target_labels] -= inv_n  # (p − y) / N, with y one-hot
         else:
             grad -= self.y * inv_n
         return grad
 
     def labels(self, output: np.ndarray) -> np.ndarray:
-        if output is getattr(self, "output_", None):
-            return self.top_  # forward already found the argmax of this very array
-        return output.argmax(axis=1)
+        if output is getattr(self, "last_output", None):
+            return self.last_argmax  # forward already found the argmax of this very array
+        return labels_from_outputs(output)
 
 
 def softplus(z: np.ndarray) -> np.ndarray:

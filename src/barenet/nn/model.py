@@ -10,12 +10,15 @@ probabilities a user sees are those the loss trained.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from barenet.errors import ShapeError
 from barenet.nn.activations import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, sigmoid, softmax
+from barenet.nn.labels import labels_from_outputs
 from barenet.nn.layer import Layer
 from barenet.nn.layers import Dense, Dropout, Identity, as_generator
 
@@ -32,6 +35,17 @@ LAYERS: dict[str, type[Layer]] = {
 }
 
 OUTPUT_ACTIVATIONS = ("softmax", "sigmoid", None)
+
+
+def given_parameters(index: int, layer_class: type[Layer],
+                     parameters: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """{"W": ..., "b": ...} for layer `index` from {"<index>.W": ..., ...}; every one present."""
+    names = layer_class.param_names
+    missing = [f"{index}.{name}" for name in names if f"{index}.{name}" not in parameters]
+    if missing:
+        raise ValueError(f"parameter(s) {', '.join(missing)} of layer {index} "
+                         f"({layer_class.__name__}) missing")
+    return {name: parameters[f"{index}.{name}"] for name in names}
 
 
 class Sequential:
@@ -126,6 +140,29 @@ class Sequential:
         params = self.parameters()
         return params[0][0].dtype if params else np.dtype(np.float32)
 
+    def check_inputs(self, x: np.ndarray, name: str = "x") -> None:
+        """Raise ShapeError, in barenet's words, unless `x` is (N, n_in) numbers for this network.
+
+        e.g. "flatten the images: x is (60000, 28, 28), the first Dense layer takes (N, 784); ..."
+        """
+        x = np.asarray(x)
+        if x.dtype.kind not in "biuf":
+            raise ShapeError(f"{name} holds {x.dtype} values; the network takes numbers (float32)")
+        n_in = next((layer.n_in for layer in self.layers if isinstance(layer, Dense)), None)
+        if n_in is None or (x.ndim == 2 and x.shape[1] == n_in):
+            return
+        takes = f"the first Dense layer takes (N, {n_in})"
+        if x.ndim >= 3 and math.prod(x.shape[1:]) == n_in:
+            raise ShapeError(f"flatten the images: {name} is {x.shape}, {takes}; pass "
+                             f"{name}.reshape(len({name}), -1)")
+        if x.ndim == 1 and x.shape[0] == n_in:
+            raise ShapeError(f"{name} is one sample of shape {x.shape}, {takes}; pass "
+                             f"{name}.reshape(1, -1) for a batch of one")
+        if x.ndim == 2:
+            raise ShapeError(f"{name} has {x.shape[1]} features per row ({name} is {x.shape}), but "
+                             f"{takes}; give the network inputs of the size it was built for")
+        raise ShapeError(f"{name} is {x.shape}, but {takes}: one row of {n_in} numbers per sample")
+
     def predict_proba(self, x: np.ndarray, batch_size: int = 4096) -> np.ndarray:
         """Class probabilities (batch, K), in batches: softmax or sigmoid of the scores if fused."""
         return self._outputs(x, batch_size, self._probabilities)
@@ -133,6 +170,7 @@ class Sequential:
     def _outputs(self, x: np.ndarray, batch_size: int, finish) -> np.ndarray:
         """finish(forward(chunk)) for chunks of `batch_size` rows of x, joined: (batch, K)."""
         x = np.asarray(x)
+        self.check_inputs(x)
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
         out = [finish(self.forward(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
@@ -154,11 +192,8 @@ class Sequential:
         score), so the softmax itself is skipped: about 5 % of inference for 784-100-10.
         """
         if self.output_activation == "softmax" and self.output_size() > 1:
-            return self._outputs(x, 4096, lambda scores: scores).argmax(axis=1)
-        p = self.predict_proba(x)
-        if p.shape[1] == 1:
-            return (p[:, 0] > 0.5).astype(np.int64)
-        return p.argmax(axis=1)
+            return labels_from_outputs(self._outputs(x, 4096, lambda scores: scores))
+        return labels_from_outputs(self.predict_proba(x))
 
     def input_size(self) -> int:
         for layer in self.layers:
@@ -208,22 +243,39 @@ class Sequential:
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], rng: np.random.Generator | int | None = 0,
+    def from_config(cls, config: dict[str, Any], parameters: dict[str, np.ndarray] | None = None,
+                    rng: np.random.Generator | int | None = 0,
                     dtype: np.dtype | type = np.float32) -> Sequential:
-        """Rebuild the architecture (parameters freshly initialised; load values afterwards)."""
+        """Rebuild the network `to_config()` describes.
+
+        parameters: {"0.W": array, "0.b": array, ...} (the names of `named_parameters()`): each
+            layer is built from its given arrays, which must have the layer's shapes and `dtype`;
+            nothing is drawn at random. Without them the parameters are freshly initialised.
+        Raises ValueError (ShapeError for a wrong shape or dtype) naming the layer at fault.
+        """
         rng = as_generator(rng)  # one stream for all layers: equal shapes must not get equal weights
         layers = []
-        for spec in config["layers"]:
+        for i, spec in enumerate(config["layers"]):
             args = dict(spec)
             kind = args.pop("type")
             if kind not in LAYERS:
-                raise ValueError(f"unknown layer type {kind!r}")
+                raise ValueError(f"layer {i}: unknown layer type {kind!r}; known: {', '.join(LAYERS)}")
+            layer_class = LAYERS[kind]
+            if parameters is not None:
+                args.update(given_parameters(i, layer_class, parameters))
             if kind == "Dense":
-                layers.append(Dense(**args, rng=rng, dtype=dtype))
+                args.update(rng=rng, dtype=dtype)
             elif kind == "Dropout":
-                layers.append(Dropout(**args, rng=rng))
-            else:
-                layers.append(LAYERS[kind](**args))
+                args.update(rng=rng)
+            try:
+                layers.append(layer_class(**args))
+            except ShapeError as exc:
+                raise ShapeError(f"layer {i} ({kind}): {exc}") from None
+        if parameters is not None:
+            expected = {f"{i}.{name}" for i, layer in enumerate(layers) for name in layer.param_names}
+            extra = sorted(set(parameters) - expected)
+            if extra:
+                raise ValueError(f"parameter(s) {', '.join(extra)} belong to no layer of the network")
         return cls(layers, output_activation=config.get("output_activation"))
 
     def __repr__(self) -> str:

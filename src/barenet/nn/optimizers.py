@@ -217,6 +217,16 @@ class Momentum(Optimizer):
         return {**super().config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
+class Nesterov(Momentum):
+    """Momentum with Nesterov's look-ahead, by its own name: v ← μ v + g, θ ← θ − η (g + μ v)."""
+
+    def __init__(self, lr: float, momentum: float = 0.9, weight_decay: float = 0.0) -> None:
+        super().__init__(lr, momentum, nesterov=True, weight_decay=weight_decay)
+
+    def config(self):
+        return {"lr": self.lr, "weight_decay": self.weight_decay, "momentum": self.momentum}
+
+
 class RMSprop(Optimizer):
     """Hinton's RMSprop: s ← ρ s + (1 − ρ) g², θ ← θ − η g / (√s + ε)."""
 
@@ -294,6 +304,7 @@ class Adam(Optimizer):
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     "sgd": SGD,
     "momentum": Momentum,
+    "nesterov": Nesterov,
     "rmsprop": RMSprop,
     "adam": Adam,
 }
