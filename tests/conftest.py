@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,9 @@ import pytest
 
 from barenet.data import load_dataset
 from barenet.data.idx import write_idx
+
+# scikit-learn's estimator checks run their array-API check only when SciPy saw this at import.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 
 @pytest.fixture(scope="session")
