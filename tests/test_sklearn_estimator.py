@@ -9,9 +9,9 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from barenet.sklearn import BarenetClassifier  # noqa: E402
+from barenet.sklearn import BarenetClassifier
 
 
 @parametrize_with_checks([BarenetClassifier()])
@@ -80,6 +80,7 @@ def test_pickle_keeps_predictions_and_partial_fit_goes_on_as_without_it(digits):
     np.testing.assert_array_equal(copy.predict_proba(x), clf.predict_proba(x))
 
 
+@pytest.mark.slow
 def test_pipeline_grid_search_and_cross_validation_with_two_processes(digits):
     from sklearn.model_selection import GridSearchCV, cross_val_score
     from sklearn.pipeline import make_pipeline

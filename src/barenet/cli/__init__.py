@@ -30,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     "plot",
     "data",
     "gradcheck",
+    "export",
 )
 
 

@@ -1,0 +1,60 @@
+"""`barenet export`: a trained model as an ONNX graph.
+
+    barenet export MODEL --onnx FILE.onnx [--overwrite]
+
+The graph takes (N, 784) float32 pixels in [0, 1], what `barenet predict` gives the network, and
+returns the class probabilities (N, K); see `barenet.export_onnx`. Needs the optional extra
+`pip install 'barenet[onnx]'`. A broken model file, a missing extra, or an output that exists
+(without --overwrite) or is not a regular file is one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from barenet.errors import ConfigError
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `barenet export` and its flags."""
+    parser = subparsers.add_parser(
+        "export",
+        help="write a trained model as an ONNX graph (for onnxruntime and other ONNX tools)",
+        description="Export a model file as ONNX: pixels (N, 784) in [0, 1] in, probabilities out.",
+    )
+    parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
+    parser.add_argument("--onnx", metavar="FILE.onnx", required=True, help="where to write the ONNX graph")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing FILE.onnx")
+    return parser
+
+
+def check_output(path: Path, overwrite: bool) -> None:
+    """Refuse, before any work, an output that would destroy something or cannot be a file."""
+    if path.is_dir():
+        raise ConfigError(f"--onnx {path} is a directory; give a file name such as model.onnx")
+    if path.exists() or path.is_symlink():
+        if not path.is_file():
+            raise ConfigError(f"--onnx {path} exists and is not a regular file (a FIFO or a device?); "
+                              "choose another path")
+        if not overwrite:
+            raise ConfigError(f"--onnx {path} already exists; choose another path or pass --overwrite")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load MODEL, build and check its ONNX graph, write it atomically, say where it went."""
+    try:
+        import onnx  # noqa: F401
+    except ModuleNotFoundError:
+        raise ConfigError("ONNX export needs the onnx package: pip install 'barenet[onnx]'") from None
+    from barenet.export_onnx import export
+    from barenet.modelfile import load
+
+    out = Path(args.onnx)
+    check_output(out, args.overwrite)
+    trained = load(args.model)
+    export(trained, out)
+    print(f"wrote {out}: {trained.model.describe()}, input pixels (N, {trained.model.input_size()}) "
+          f"in [0, 1], output probabilities (N, {trained.model.output_size()})")
+    return 0
