@@ -71,7 +71,12 @@ def _fsync_directory(directory: Path) -> None:
 
 
 class NotAFile(OSError):
-    """The path exists but is a FIFO, a device, a socket or a directory; `strerror` says which."""
+    """The path exists but is a FIFO, a device, a socket or a directory; `strerror` says which.
+
+    `kind` is the bare description ("a FIFO (named pipe)"), for messages of one's own.
+    """
+
+    kind = "not a regular file"
 
 
 class FileTooLarge(OSError):
@@ -105,7 +110,9 @@ def open_regular(path: str | os.PathLike, limit: int | None = None) -> BinaryIO:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = file_kind(info.st_mode)
-            raise NotAFile(0, f"is {kind}, not a regular file", os.fspath(path))
+            error = NotAFile(0, f"is {kind}, not a regular file", os.fspath(path))
+            error.kind = kind
+            raise error
         if limit is not None and info.st_size > limit:
             raise FileTooLarge(0, f"is {info.st_size:,} bytes, more than the limit of {limit:,}",
                                os.fspath(path))

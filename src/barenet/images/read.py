@@ -35,6 +35,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from barenet.errors import ImageError
+from barenet.files import NotAFile, open_regular
 
 ImageSource = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
 
@@ -81,7 +82,7 @@ def load_image(source: ImageSource, *, max_side: int = MAX_SIDE) -> LoadedImage:
     notes: list[str] = []
     try:
         img = _decode(fp, name, max_side, notes)
-        gray = _to_gray(img, notes, max_side)
+        gray = _to_gray(img, notes, max_side, name)
     finally:
         if isinstance(source, (str, os.PathLike)):
             fp.close()
@@ -149,11 +150,11 @@ def _open(source: ImageSource, name: str) -> BinaryIO:
     if not isinstance(source, (str, os.PathLike)):
         return source
     try:
-        fp = open(source, "rb")  # closed by load_image
+        fp = open_regular(source)  # never blocks on a FIFO; closed by load_image
     except FileNotFoundError:
         raise ImageError(f"image file {name!r} not found: check the path and the name") from None
-    except IsADirectoryError:
-        raise ImageError(f"{name!r} is a directory, not an image file: name one file") from None
+    except NotAFile as e:
+        raise ImageError(f"{name!r} is {e.kind}, not an image file: name one file") from None
     except OSError as e:
         raise ImageError(f"cannot open image file {name!r} ({e.strerror}): check that it "
                          "exists and that you may read it") from None
@@ -207,7 +208,7 @@ def _decode(fp: BinaryIO, name: str, max_side: int, notes: list[str]) -> Image.I
     return upright if upright is not None else img
 
 
-def _to_gray(img: Image.Image, notes: list[str], max_side: int) -> np.ndarray:
+def _to_gray(img: Image.Image, notes: list[str], max_side: int, name: str) -> np.ndarray:
     """Brightness (H, W) float32 in [0, 1] of a decoded Pillow image of any mode.
 
     Plain 8-bit images are shrunk to max_side while still 8-bit (four times less to move than
@@ -219,8 +220,12 @@ def _to_gray(img: Image.Image, notes: list[str], max_side: int) -> np.ndarray:
     if mode == "I":  # 32-bit integers: 16-bit PNGs on older Pillow, some TIFFs
         values = np.asarray(img).astype(np.float32)
         return np.clip(values / (65535.0 if values.max() > 255 else 255.0), 0.0, 1.0)
-    if mode == "F":
-        values = np.nan_to_num(np.asarray(img, dtype=np.float32))
+    if mode == "F":  # 32-bit float TIFFs: any scale, but every value a real brightness
+        values = np.asarray(img, dtype=np.float32)
+        if not np.isfinite(values).all():
+            bad = int(np.count_nonzero(~np.isfinite(values)))
+            raise ImageError(f"image {name!r}: {bad:,} of its floating-point pixels are NaN or "
+                             "infinite, which is no brightness: export it again as an 8-bit PNG")
         top = float(values.max())
         return np.clip(values / top if top > 1.0 else values, 0.0, 1.0)
     if mode in _ALPHA_MODES or "transparency" in img.info:
