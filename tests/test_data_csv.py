@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 
 import numpy as np
 import pytest
 
 from barenet.data import load_dataset
 from barenet.data.csv_import import load_csv
+from barenet.data.datasets import load_csv_dataset
 from barenet.errors import DataError
 from data_helpers import snapshot, tiny_arrays
 
@@ -135,3 +137,16 @@ def test_broken_csv_in_a_dataset_directory(tmp_path, arrays, monkeypatch):
     (tmp_path / "test.csv").write_text(good_row(label=12) + "\n")
     with pytest.raises(DataError, match=r"test\.csv: line 1 has label 12"):
         load_dataset("mnist", tmp_path, download=False)
+
+
+def test_a_csv_datasets_checksums_are_of_the_content_as_for_idx_files(tmp_path, arrays):
+    """Dataset.sha256 promises the decompressed content's SHA-256; a .csv.gz keeps that promise."""
+    train = csv_text(arrays["train_images"], arrays["train_labels"]).encode()
+    test = csv_text(arrays["test_images"], arrays["test_labels"]).encode()
+    (tmp_path / "train.csv.gz").write_bytes(gzip.compress(train))
+    (tmp_path / "test.csv").write_bytes(test)
+    ds = load_csv_dataset(tmp_path / "train.csv.gz", tmp_path / "test.csv")
+    assert ds.sha256 == {"train.csv.gz": hashlib.sha256(train).hexdigest(),
+                         "test.csv": hashlib.sha256(test).hexdigest()}
+    assert ds.files["train_labels"].sha256 == hashlib.sha256(train).hexdigest()
+    np.testing.assert_array_equal(ds.train_labels, arrays["train_labels"])

@@ -13,8 +13,9 @@
 | `idx.py`        | the IDX format: read (validating before trusting), write                |
 | `checksums.py`  | canonical checksums of MNIST and Fashion-MNIST, and the check           |
 | `datasets.py`   | datasets by name, where their files are, `load_dataset` → `Dataset`     |
+|                 | (from IDX files, or from two CSV files: `load_csv_dataset`)             |
 | `download.py`   | mirrors, retries, verification before a file appears                    |
-| `csv_import.py` | the `label,pixel0,...,pixel783` CSV layout                              |
+| `csv_import.py` | the `label,pixel0,...,pixel783` CSV format: read, validate              |
 | `prepare.py`    | float pixels, standardisation, class subsets, stratified split          |
 
 Nothing here prints (except tqdm download bars on stderr, `progress=False` turns them off) or

@@ -1,4 +1,7 @@
-"""CSV import of the common `label,pixel0,...,pixel783` layout (Kaggle's MNIST, pjreddie's CSVs).
+"""The CSV format `label,pixel0,...,pixel783` (Kaggle's MNIST, pjreddie's CSVs): read and check.
+
+A format reader like `idx.py`: it knows bytes and rows, not datasets (`datasets.py` turns two
+CSV files into a `Dataset`).
 
 One row per image: an integer label, then H·W integer pixel values 0..255, row-major. A header
 row is optional: the first line is a header when its first field is not an integer. `.csv.gz`
@@ -6,13 +9,11 @@ files are read too. Checks, each a one-line `DataError` naming the file and the 
 count (1 + H·W; a file of only pixels, like Kaggle's unlabelled `test.csv`, is refused), integer
 values, pixel range 0..255, label range 0..n_classes−1, at least one row.
 
-How it plugs in: `load_dataset(name, data_dir)` reads a directory holding `train.csv` and
-`test.csv` (and none of the IDX files) with `load_csv_dataset`; a single file is read with
-`load_csv`.
-
+    read_csv_bytes(path) -> bytes       the file's content, gunzipped if it is gzip (what a
+                                        `Dataset`'s SHA-256 covers, as for IDX files)
+    parse_csv(content, path, n_classes=10, image_shape=(28, 28)) -> (images, labels)
     load_csv(path, n_classes=10, image_shape=(28, 28)) -> (images, labels)
-                                        images (N, 28, 28) uint8, labels (N,) int64
-    load_csv_dataset(train_csv, test_csv, name=..., class_names=...) -> Dataset
+                                        images (N, 28, 28) uint8, labels (N,) int64, read-only
 """
 
 from __future__ import annotations
@@ -20,12 +21,10 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from barenet.data.checksums import UNVERIFIED, sha256_hex
 from barenet.data.idx import gunzip, is_gzip, read_raw
 from barenet.errors import DataError
 
@@ -36,34 +35,32 @@ def load_csv(
     path: str | os.PathLike, n_classes: int = 10, image_shape: tuple[int, int] = (28, 28)
 ) -> tuple[np.ndarray, np.ndarray]:
     """Read one CSV file: images (N, H, W) uint8 and labels (N,) int64, both read-only."""
+    return parse_csv(read_csv_bytes(path), path, n_classes, image_shape)
+
+
+def read_csv_bytes(path: str | os.PathLike) -> bytes:
+    """The content of a CSV file: its bytes, gunzipped when they are gzip (by magic bytes)."""
+    raw = read_raw(path, FIX)
+    return gunzip(raw, Path(path), FIX) if is_gzip(raw) else raw
+
+
+def parse_csv(
+    content: bytes,
+    path: str | os.PathLike = "<bytes>",
+    n_classes: int = 10,
+    image_shape: tuple[int, int] = (28, 28),
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSV content -> images (N, H, W) uint8 and labels (N,) int64, read-only, after every check."""
     path = Path(path)
-    text = _read_text(path)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not a text file (not UTF-8); {FIX}") from None
     lines = text.splitlines()
     first = lines[0].split(",", 1)[0].strip().strip('"') if lines else ""
     header = 0 if re.fullmatch(r"[+-]?\d+", first) else 1
-    n_rows = sum(1 for line in lines[header:] if line.strip())
-    if n_rows == 0:
-        raise DataError(f"{path}: no data rows (empty file or header only); {FIX}")
     n_pixels = image_shape[0] * image_shape[1]
-    columns = 1 + n_pixels
-    widths = {line.count(",") + 1 for line in lines[header:] if line.strip()}
-    if widths != {columns}:
-        row = next(
-            i + header + 1
-            for i, line in enumerate(lines[header:])
-            if line.strip() and line.count(",") + 1 != columns
-        )
-        found = lines[row - 1].count(",") + 1
-        hint = (
-            "; it looks like pixels without labels (e.g. Kaggle's test.csv), which cannot be "
-            "used to train or evaluate"
-            if found == n_pixels
-            else ""
-        )
-        raise DataError(
-            f"{path}: line {row} has {found} columns, expected {columns} "
-            f"(label + {n_pixels} pixels){hint}; {FIX}"
-        )
+    _check_columns(lines, header, n_pixels, path)
     try:
         table = np.loadtxt(
             io.StringIO(text), delimiter=",", dtype=np.int64, skiprows=header, ndmin=2
@@ -72,18 +69,8 @@ def load_csv(
         detail = str(exc).splitlines()[0] if str(exc) else "not an integer"
         raise DataError(f"{path}: a value is not an integer ({detail}); {FIX}") from None
     labels, pixels = table[:, 0], table[:, 1:]
-    lo, hi = int(pixels.min()), int(pixels.max())
-    if lo < 0 or hi > 255:
-        bad = lo if lo < 0 else hi
-        row = int(np.flatnonzero((pixels == bad).any(axis=1))[0]) + header + 1
-        raise DataError(f"{path}: line {row} has pixel value {bad}, outside 0..255; {FIX}")
-    lo, hi = int(labels.min()), int(labels.max())
-    if lo < 0 or hi >= n_classes:
-        bad = lo if lo < 0 else hi
-        row = int(np.flatnonzero(labels == bad)[0]) + header + 1
-        raise DataError(
-            f"{path}: line {row} has label {bad}, outside 0..{n_classes - 1}; {FIX}"
-        )
+    _check_range(pixels, 0, 255, header, path, "pixel value", "0..255")
+    _check_range(labels, 0, n_classes - 1, header, path, "label", f"0..{n_classes - 1}")
     images = pixels.astype(np.uint8).reshape(len(table), *image_shape)  # (N, H·W) -> (N, H, W)
     labels = labels.copy()
     images.flags.writeable = False
@@ -91,52 +78,34 @@ def load_csv(
     return images, labels
 
 
-def _read_text(path: Path) -> str:
-    raw = read_raw(path, FIX)
-    if is_gzip(raw):
-        raw = gunzip(raw, path, FIX)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not a text file (not UTF-8); {FIX}") from None
+def _check_columns(lines: list[str], header: int, n_pixels: int, path: Path) -> None:
+    """At least one data row, and every one of 1 + n_pixels columns (DataError naming the line)."""
+    rows = [(i + header + 1, line) for i, line in enumerate(lines[header:]) if line.strip()]
+    if not rows:
+        raise DataError(f"{path}: no data rows (empty file or header only); {FIX}")
+    columns = 1 + n_pixels
+    for number, line in rows:
+        found = line.count(",") + 1
+        if found != columns:
+            hint = (
+                "; it looks like pixels without labels (e.g. Kaggle's test.csv), which cannot be "
+                "used to train or evaluate"
+                if found == n_pixels
+                else ""
+            )
+            raise DataError(
+                f"{path}: line {number} has {found} columns, expected {columns} "
+                f"(label + {n_pixels} pixels){hint}; {FIX}"
+            )
 
 
-def load_csv_dataset(
-    train_csv: str | os.PathLike,
-    test_csv: str | os.PathLike,
-    *,
-    name: str = "csv",
-    class_names: Sequence[str] = tuple(str(d) for d in range(10)),
-    image_shape: tuple[int, int] = (28, 28),
-):
-    """A `Dataset` from two CSV files (never canonical; sha256 is of each file's bytes)."""
-    from barenet.data.datasets import Dataset, FileReport
-
-    train_csv, test_csv = Path(train_csv), Path(test_csv)
-    arrays, reports = {}, {}
-    for split, path in (("train", train_csv), ("test", test_csv)):
-        images, labels = load_csv(path, len(class_names), image_shape)
-        arrays[split] = (images, labels)
-        digest = sha256_hex(path.read_bytes())
-        reports[f"{split}_images"] = FileReport(f"{split}_images", path, UNVERIFIED, digest,
-                                                images.shape)
-        reports[f"{split}_labels"] = FileReport(f"{split}_labels", path, UNVERIFIED, digest,
-                                                labels.shape)
-    return Dataset(
-        name=name,
-        directory=train_csv.parent.absolute(),
-        train_images=arrays["train"][0],
-        train_labels=arrays["train"][1],
-        test_images=arrays["test"][0],
-        test_labels=arrays["test"][1],
-        class_names=list(class_names),
-        canonical=False,
-        sha256={train_csv.name: reports["train_images"].sha256,
-                test_csv.name: reports["test_images"].sha256},
-        notes=[
-            f"note: {train_csv.parent} holds CSV files, not the canonical IDX files; it loads, "
-            "but results are not comparable with published figures"
-        ],
-        files=reports,
-        source="csv",
-    )
+def _check_range(values: np.ndarray, lo: int, hi: int, header: int, path: Path, what: str,
+                 allowed: str) -> None:
+    """Every value of `values` ((N,) or (N, P), one row per line) in lo..hi, else the first line."""
+    low, high = int(values.min()), int(values.max())
+    if low >= lo and high <= hi:
+        return
+    bad = low if low < lo else high
+    hits = values == bad
+    row = int(np.flatnonzero(hits.any(axis=1) if hits.ndim == 2 else hits)[0]) + header + 1
+    raise DataError(f"{path}: line {row} has {what} {bad}, outside {allowed}; {FIX}")

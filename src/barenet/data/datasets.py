@@ -3,6 +3,7 @@
     DATASETS                         name -> DatasetSpec ("mnist", "fashion-mnist")
     resolve_data_dir(name, data_dir=None) -> Path
     load_dataset(name, data_dir=None, download=True, progress=True) -> Dataset
+    load_csv_dataset(train_csv, test_csv, name=..., class_names=...) -> Dataset
 
 Where the files are looked for, first match wins:
 
@@ -15,8 +16,8 @@ Where the files are looked for, first match wins:
 In the directory, each file is found under its distributed name (`train-images-idx3-ubyte.gz`),
 uncompressed (`train-images-idx3-ubyte`), or with Kaggle's dot (`train-images.idx3-ubyte`).
 Missing files are downloaded (see `download.py`) when `download=True`. A directory holding
-`train.csv` and `test.csv` instead of IDX files is read as CSV (`label,pixel0,...,pixel783`, see
-`csv_import.py`); such data is never canonical.
+`train.csv` and `test.csv` instead of IDX files is read as CSV (`label,pixel0,...,pixel783`, the
+format `csv_import.py` reads, as `idx.py` reads IDX); such data is never canonical.
 
 Every file is verified on every load: SHA-256 of the decompressed content costs 30–60 ms for all
 of MNIST on this machine (hashlib, SHA extensions), less than keeping a verification record in
@@ -46,12 +47,14 @@ from barenet.data.checksums import (
     FASHION_MNIST_CHECKSUMS,
     MNIST_CHECKSUMS,
     NOT_CANONICAL,
+    UNVERIFIED,
     VERIFIED,
     Checksum,
     digest,
     file_status,
     sha256_hex,
 )
+from barenet.data.csv_import import parse_csv, read_csv_bytes
 from barenet.data.idx import (
     check_images,
     check_labels,
@@ -259,15 +262,11 @@ def load_dataset(
 
     found = {role: find_file(directory, spec.files[role]) for role in ROLES}
     if not any(found.values()) and all((directory / f).is_file() for f in CSV_FILES.values()):
-        from barenet.data.csv_import import load_csv_dataset
-
         return load_csv_dataset(
             directory / CSV_FILES["train"], directory / CSV_FILES["test"],
             name=name, class_names=spec.class_names, image_shape=spec.image_shape,
         )
-
     missing = [spec.files[role] for role in ROLES if found[role] is None]
-    downloaded: set[str] = set()
     if missing:
         if not download:
             raise DataError(
@@ -282,9 +281,13 @@ def load_dataset(
             dataset=spec.title, all_names=list(spec.files.values()), progress=progress,
             timeout=timeout, retries=retries, backoff=backoff,
         )
-        downloaded = set(missing)
         found = {role: find_file(directory, spec.files[role]) for role in ROLES}
+    return _load_idx_dataset(spec, directory, source, found, downloaded=set(missing))
 
+
+def _load_idx_dataset(spec: DatasetSpec, directory: Path, source: str,
+                      found: dict[str, Path | None], downloaded: set[str]) -> Dataset:
+    """The four IDX files `found` (role -> path) read, checked and assembled into a Dataset."""
     arrays: dict[str, np.ndarray] = {}
     reports: dict[str, FileReport] = {}
     for role in ROLES:
@@ -301,15 +304,46 @@ def load_dataset(
                 f"images in {reports[f'{split}_images'].path.name}; the two files must come "
                 "from the same dataset, replace the wrong one"
             )
-
-    canonical = all(r.status == VERIFIED for r in reports.values())
     notes = []
-    if not canonical:
-        odd = [f"{r.path.name} {r.status}" for r in reports.values() if r.status != VERIFIED]
+    odd = [f"{r.path.name} {r.status}" for r in reports.values() if r.status != VERIFIED]
+    if odd:
         notes.append(
             f"note: {directory} does not hold the canonical {spec.title} ({', '.join(odd)}); "
             "it loads, but results are not comparable with published figures"
         )
+    return _assemble(spec.name, directory, spec.class_names, arrays, reports, notes, source)
+
+
+def load_csv_dataset(
+    train_csv: str | os.PathLike,
+    test_csv: str | os.PathLike,
+    *,
+    name: str = "csv",
+    class_names: Sequence[str] = tuple(str(d) for d in range(10)),
+    image_shape: tuple[int, int] = (28, 28),
+) -> Dataset:
+    """A `Dataset` from two CSV files (`csv_import.py`'s format), never canonical.
+
+    Its sha256 is of each file's content (gunzipped if it is gzip), as for IDX files.
+    """
+    train_csv, test_csv = Path(train_csv), Path(test_csv)
+    arrays: dict[str, np.ndarray] = {}
+    reports: dict[str, FileReport] = {}
+    for split, path in (("train", train_csv), ("test", test_csv)):
+        content = read_csv_bytes(path)
+        images, labels = parse_csv(content, path, len(class_names), image_shape)
+        content_sha256 = sha256_hex(content)
+        for role, array in ((f"{split}_images", images), (f"{split}_labels", labels)):
+            arrays[role] = array
+            reports[role] = FileReport(role, path, UNVERIFIED, content_sha256, array.shape)
+    notes = [f"note: {train_csv.parent} holds CSV files, not the canonical IDX files; it loads, "
+             "but results are not comparable with published figures"]
+    return _assemble(name, train_csv.parent.absolute(), class_names, arrays, reports, notes, "csv")
+
+
+def _assemble(name: str, directory: Path, class_names: Sequence[str], arrays: dict[str, np.ndarray],
+              reports: dict[str, FileReport], notes: list[str], source: str) -> Dataset:
+    """The Dataset of checked arrays (role -> array) and their files' reports (role -> report)."""
     return Dataset(
         name=name,
         directory=directory,
@@ -317,8 +351,8 @@ def load_dataset(
         train_labels=arrays["train_labels"],
         test_images=arrays["test_images"],
         test_labels=arrays["test_labels"],
-        class_names=list(spec.class_names),
-        canonical=canonical,
+        class_names=list(class_names),
+        canonical=all(r.status == VERIFIED for r in reports.values()),
         sha256={r.path.name: r.sha256 for r in reports.values()},
         notes=notes,
         files=reports,
