@@ -65,6 +65,22 @@ def test_sizes_in_the_metadata_are_never_allocated(tmp_path, monkeypatch):
         modelfile.load(path)
 
 
+def test_a_sound_file_is_built_from_its_tensors_without_drawing_weights(tmp_path, monkeypatch):
+    from barenet.nn import layers
+
+    def refuse(spec):
+        raise AssertionError(f"initialiser {spec} called while loading")
+
+    path = tmp_path / "tiny.safetensors"
+    path.write_bytes(edited(lambda record, tensors: None))
+    _, tensors = tiny_record_and_tensors()
+    monkeypatch.setattr(layers, "get_initializer", refuse)
+    loaded = dict(modelfile.load(path).model.named_parameters())
+    assert sorted(loaded) == sorted(tensors)
+    for name, value in tensors.items():
+        np.testing.assert_array_equal(loaded[name], value)
+
+
 def test_metadata_record_too_long_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(modelfile, "RECORD_LIMIT", 1000)
     record, tensors = tiny_record_and_tensors()

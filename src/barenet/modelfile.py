@@ -277,14 +277,9 @@ def from_record(record: Any, tensors: dict[str, np.ndarray]) -> TrainedModel:
 
 
 def build_model(architecture: dict[str, Any], tensors: dict[str, np.ndarray]) -> Sequential:
-    """The checked architecture with the stored parameters (names of `named_parameters()`)."""
+    """The checked architecture, each layer built from its stored parameters (nothing drawn)."""
     parameters = {name: value for name, value in tensors.items() if not name.startswith("optimizer.")}
     try:
-        model = Sequential.from_config(architecture, parameters=parameters)
-    except TypeError:  # an engine without `parameters=`: sizes are checked, so this allocates
-        model = Sequential.from_config(architecture, rng=0)  # only what the file holds
-        for name, param in model.named_parameters():
-            param[...] = parameters[name]
-    except (ValueError, KeyError) as exc:
+        return Sequential.from_config(architecture, parameters=parameters)
+    except (ValueError, KeyError, TypeError) as exc:
         raise ModelFileError(f"invalid metadata ({exc}); re-train") from None
-    return model
