@@ -200,6 +200,10 @@ def test_a_browser_that_prefers_chinese_gets_the_page_in_chinese_and_can_switch(
     page.click(".lang button[data-lang='zh']")
     expect(page.locator("#clear")).to_have_text("清除")
     expect(page.locator("#confidence")).to_have_text("请写一个数字")
+    # the server's notes (English) are said in Chinese: a stroke from the top edge to the bottom
+    draw(page, [[(0.5, 0.0), (0.5, 1.0)]])
+    expect(page.locator("#notes")).to_have_text("数字碰到了图像边缘，可能有一部分被截掉了：四周请留些空白。",
+                                                timeout=5000)
     assert errors == []
     context.close()
 

@@ -37,6 +37,7 @@ const STRINGS = {
     high: "high",
     modelBefore: "Model ",
     modelAfter: " · runs on this computer, nothing leaves it.",
+    noteSeparator: " ",
     serverStatus: (status) => `The server answered ${status}.`,
     unreachable: "Cannot reach the barenet server: is `barenet serve` still running?",
     unreachableModel: "(server not reachable)",
@@ -71,14 +72,15 @@ const STRINGS = {
     high: "高",
     modelBefore: "模型 ",
     modelAfter: " · 在你的电脑上运行，数据不会离开这台电脑。",
+    noteSeparator: "",
     serverStatus: (status) => `服务器返回了错误 ${status}。`,
     unreachable: "连不上 barenet 服务器：`barenet serve` 还在运行吗？",
     unreachableModel: "（连不上服务器）",
     // The server's English messages that a drawing can bring, in Chinese; any other is shown as is.
     server: [
       [/^draw a digit$/i, () => "请写一个数字"],
-      [/^ignored (\d+) small marks? away from the digit$/, (m) => `忽略了数字旁边的 ${m[1]} 处小墨点`],
-      [/^the digit touches the edge of the image/, () => "数字碰到了图像边缘，可能有一部分被截掉了：四周请留些空白"],
+      [/^ignored (\d+) small marks? away from the digit$/, (m) => `忽略了数字旁边的 ${m[1]} 处小墨点。`],
+      [/^the digit touches the edge of the image/, () => "数字碰到了图像边缘，可能有一部分被截掉了：四周请留些空白。"],
       [/holds only (\d+) pixels? of ink, too few for a digit/,
         (m) => `笔画只有 ${m[1]} 个像素，太少了，认不出数字：请把数字写大一些`],
     ],
@@ -376,7 +378,7 @@ function show(answer) {
   runnerUpEl.textContent = guesses.length ? t("next", guesses) : "";
   setBars(probabilities, winner);
   drawSeen(answer.input, saliencyBox.checked ? answer.saliency : null);
-  notesEl.textContent = (answer.notes || []).map(fromServer).join(" ");
+  notesEl.textContent = (answer.notes || []).map(fromServer).join(t("noteSeparator"));
 }
 
 function heat(s) {
