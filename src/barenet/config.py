@@ -4,34 +4,52 @@
 loss, optimiser and learning-rate schedule, drawing the initial weights from a Generator seeded
 with `config.seed`. The model file records `config.to_dict()`, so `--config` can replay a run.
 
+The names of layers' activations, initialisers, losses, optimisers, schedules and sampling modes
+are the keys of the engine's registries (`barenet.nn.ACTIVATIONS`, `INITIALIZERS`, `LOSSES`,
+`OPTIMIZERS`, `SCHEDULES`, `SAMPLINGS`): one name per concept, the same in flags, TOML files,
+model files and `barenet gradcheck`.
+
 Output and loss go together (the fused pairs train on raw scores, see `barenet.nn.losses`):
 
-    loss            output    network ends in            loss object
-    cross_entropy   softmax   Dense (scores)             SoftmaxCrossEntropy (fused)
-    cross_entropy   sigmoid   Dense (scores)             BinaryCrossEntropy (fused; Nielsen's
-    binary_cross_…  sigmoid   Dense (scores)               "cross-entropy" with sigmoid outputs)
-    mse             softmax   Dense, Softmax             MSE
-    mse             sigmoid   Dense, Sigmoid             MSE
-    mse             linear    Dense                      MSE
+    loss                   output    network ends in      loss object
+    softmax_cross_entropy  softmax   Dense (scores)       SoftmaxCrossEntropy (fused)
+    cross_entropy          softmax   Dense (scores)       SoftmaxCrossEntropy: the cross-entropy of
+                                                          the softmax outputs, computed fused
+    cross_entropy          sigmoid   Dense (scores)       BinaryCrossEntropy (fused; Nielsen's
+    binary_cross_entropy   sigmoid   Dense (scores)         "cross-entropy" with sigmoid outputs)
+    mse                    softmax   Dense, Softmax       MSE
+    mse                    sigmoid   Dense, Sigmoid       MSE
+    mse                    linear    Dense                MSE
 """
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from barenet import nn
 from barenet.errors import ConfigError
+from barenet.nn import ACTIVATIONS, LOSSES, OPTIMIZERS, SAMPLINGS, SCHEDULES
 
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "identity")
 OUTPUTS = ("softmax", "sigmoid", "linear")
-LOSS_NAMES = ("cross_entropy", "binary_cross_entropy", "mse")
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
-SCHEDULE_NAMES = ("constant", "step", "exponential", "cosine")
-SAMPLING_NAMES = ("shuffle", "sequential", "replacement")
 NORMALIZATIONS = ("none", "standardize")
+# (loss, output) -> (the engine's loss in LOSSES, the layer in LAYERS the network ends in or None,
+# the output activation `predict_proba` applies to the scores or None): the module docstring's table.
+HEADS: dict[tuple[str, str], tuple[str, str | None, str | None]] = {
+    ("softmax_cross_entropy", "softmax"): ("softmax_cross_entropy", None, "softmax"),
+    ("cross_entropy", "softmax"): ("softmax_cross_entropy", None, "softmax"),
+    ("cross_entropy", "sigmoid"): ("binary_cross_entropy", None, "sigmoid"),
+    ("binary_cross_entropy", "sigmoid"): ("binary_cross_entropy", None, "sigmoid"),
+    ("mse", "softmax"): ("mse", "Softmax", None),
+    ("mse", "sigmoid"): ("mse", "Sigmoid", None),
+    ("mse", "linear"): ("mse", None, None),
+}
+# The settings an optimiser may take from the configuration (each class takes those it names).
+OPTIMIZER_SETTINGS = ("lr", "momentum", "weight_decay")
 
 
 @dataclass
@@ -101,85 +119,97 @@ class TrainingConfig:
 
     def validate(self, source: str = "configuration") -> None:
         """Raise ConfigError naming the first bad setting, its value, and what is allowed."""
+        _check_types(self, source)
+        _check_names(self, source)
+        _check_ranges(self, source)
 
-        def bad(name: str, value: Any, allowed: str) -> ConfigError:
-            return ConfigError(f"{source}: {name} = {value!r} is invalid; {allowed}")
 
-        def check_type(name: str, value: Any, types: tuple[type, ...]) -> None:
-            if isinstance(value, bool) or not isinstance(value, types):
-                raise bad(name, value, f"expected {' or '.join(t.__name__ for t in types)}")
+def _bad(source: str, name: str, value: Any, allowed: str) -> ConfigError:
+    return ConfigError(f"{source}: {name} = {value!r} is invalid; {allowed}")
 
-        for name in ("val_size", "epochs", "batch_size", "seed", "step_size"):
-            check_type(name, getattr(self, name), (int,))
-        for name in ("lr", "momentum", "weight_decay", "gamma", "min_lr", "dropout"):
-            check_type(name, getattr(self, name), (int, float))
-        if not isinstance(self.hidden, list) or not all(
-            isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in self.hidden
-        ):
-            raise bad("hidden", self.hidden, "expected a list of positive layer sizes, e.g. 512,512")
-        for name in ("activation", "init"):
-            value = getattr(self, name)
-            if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-                raise bad(name, value, "expected a name or a comma-separated list of names")
-        for a in self.activation:
-            if a not in ACTIVATIONS:
-                raise bad("activation", a, f"choose from {', '.join(ACTIVATIONS)}")
-        self.layer_activations()
-        from barenet.nn.initializers import get_initializer
 
-        for spec in [*self.init, self.bias_init]:
-            if spec != "auto":
-                try:
-                    get_initializer(spec)
-                except ValueError as exc:
-                    raise ConfigError(f"{source}: {exc}") from None
-        self.layer_inits()
-        choices = {
-            "output": OUTPUTS, "loss": LOSS_NAMES, "optimizer": OPTIMIZER_NAMES,
-            "schedule": SCHEDULE_NAMES, "sampling": SAMPLING_NAMES, "normalization": NORMALIZATIONS,
-        }
-        for name, allowed in choices.items():
-            if getattr(self, name) not in allowed:
-                raise bad(name, getattr(self, name), f"choose from {', '.join(allowed)}")
-        if (self.loss, self.output) in (("cross_entropy", "linear"), ("binary_cross_entropy", "softmax"),
-                                        ("binary_cross_entropy", "linear")):
-            raise ConfigError(
-                f"{source}: loss {self.loss} does not go with output {self.output}; use "
-                "cross_entropy with softmax, binary_cross_entropy with sigmoid, or mse with any output"
-            )
-        if not self.lr > 0:
-            raise bad("lr", self.lr, "the learning rate must be positive, e.g. 0.001")
-        if not 0 <= self.dropout < 1:
-            raise bad("dropout", self.dropout, "a probability in [0, 1), e.g. 0.2")
-        if not 0 <= self.momentum < 1:
-            raise bad("momentum", self.momentum, "in [0, 1), e.g. 0.9")
-        if self.weight_decay < 0:
-            raise bad("weight_decay", self.weight_decay, "must be ≥ 0")
-        if self.epochs < 1:
-            raise bad("epochs", self.epochs, "at least 1")
-        if self.batch_size < 1:
-            raise bad("batch_size", self.batch_size, "at least 1 (1 = per-sample SGD)")
-        if self.val_size < 0:
-            raise bad("val_size", self.val_size, "0 or more samples")
-        if self.seed < 0:
-            raise bad("seed", self.seed, "a non-negative integer")
-        if self.steps is not None:
-            check_type("steps", self.steps, (int,))
-            if self.steps < 1:
-                raise bad("steps", self.steps, "at least 1 batch, e.g. 10000 (or leave unset for epochs)")
-        if self.early_stopping is not None:
-            check_type("early_stopping", self.early_stopping, (int,))
-            if self.early_stopping < 1 or self.val_size == 0:
-                raise bad("early_stopping", self.early_stopping,
-                          "a patience ≥ 1 epoch, with a validation set (val_size > 0)")
-        if self.classes is not None:
-            if (not isinstance(self.classes, list) or len(self.classes) < 2
-                    or len(set(self.classes)) != len(self.classes)
-                    or not all(isinstance(c, int) and not isinstance(c, bool) and c >= 0
-                               for c in self.classes)):
-                raise bad("classes", self.classes, "two or more distinct class numbers, e.g. 0,1")
-        if self.step_size < 1:
-            raise bad("step_size", self.step_size, "at least 1 epoch")
+def _check_type(source: str, name: str, value: Any, types: tuple[type, ...]) -> None:
+    if isinstance(value, bool) or not isinstance(value, types):
+        raise _bad(source, name, value, f"expected {' or '.join(t.__name__ for t in types)}")
+
+
+def _check_types(config: TrainingConfig, source: str) -> None:
+    """Numbers are numbers, `hidden` a list of sizes, `activation` and `init` lists of names."""
+    for name in ("val_size", "epochs", "batch_size", "seed", "step_size"):
+        _check_type(source, name, getattr(config, name), (int,))
+    for name in ("lr", "momentum", "weight_decay", "gamma", "min_lr", "dropout"):
+        _check_type(source, name, getattr(config, name), (int, float))
+    if not isinstance(config.hidden, list) or not all(
+        isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in config.hidden
+    ):
+        raise _bad(source, "hidden", config.hidden, "expected a list of positive layer sizes, e.g. 512,512")
+    for name in ("activation", "init"):
+        value = getattr(config, name)
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise _bad(source, name, value, "expected a name or a comma-separated list of names")
+
+
+def _check_names(config: TrainingConfig, source: str) -> None:
+    """Every name is one of its registry's (or of OUTPUTS, NORMALIZATIONS), loss and output agree."""
+    for a in config.activation:
+        if a not in ACTIVATIONS:
+            raise _bad(source, "activation", a, f"choose from {', '.join(ACTIVATIONS)}")
+    config.layer_activations()
+    for spec in [*config.init, config.bias_init]:
+        if spec != "auto":
+            try:
+                nn.get_initializer(spec)
+            except ValueError as exc:
+                raise ConfigError(f"{source}: {exc}") from None
+    config.layer_inits()
+    choices = {
+        "output": OUTPUTS, "loss": LOSSES, "optimizer": OPTIMIZERS, "schedule": SCHEDULES,
+        "sampling": SAMPLINGS, "normalization": NORMALIZATIONS,
+    }
+    for name, allowed in choices.items():
+        if getattr(config, name) not in allowed:
+            raise _bad(source, name, getattr(config, name), f"choose from {', '.join(allowed)}")
+    if (config.loss, config.output) not in HEADS:
+        raise ConfigError(
+            f"{source}: loss {config.loss} does not go with output {config.output}; use "
+            "softmax_cross_entropy or cross_entropy with softmax, binary_cross_entropy or "
+            "cross_entropy with sigmoid, or mse with any output"
+        )
+
+
+def _check_ranges(config: TrainingConfig, source: str) -> None:
+    """Every number in its range; the optional settings (steps, early stopping, classes) valid."""
+    ranges = [
+        ("lr", config.lr > 0, "the learning rate must be positive, e.g. 0.001"),
+        ("dropout", 0 <= config.dropout < 1, "a probability in [0, 1), e.g. 0.2"),
+        ("momentum", 0 <= config.momentum < 1, "in [0, 1), e.g. 0.9"),
+        ("weight_decay", config.weight_decay >= 0, "must be ≥ 0"),
+        ("epochs", config.epochs >= 1, "at least 1"),
+        ("batch_size", config.batch_size >= 1, "at least 1 (1 = per-sample SGD)"),
+        ("val_size", config.val_size >= 0, "0 or more samples"),
+        ("seed", config.seed >= 0, "a non-negative integer"),
+    ]
+    for name, ok, allowed in ranges:
+        if not ok:
+            raise _bad(source, name, getattr(config, name), allowed)
+    if config.steps is not None:
+        _check_type(source, "steps", config.steps, (int,))
+        if config.steps < 1:
+            raise _bad(source, "steps", config.steps,
+                       "at least 1 batch, e.g. 10000 (or leave unset for epochs)")
+    if config.early_stopping is not None:
+        _check_type(source, "early_stopping", config.early_stopping, (int,))
+        if config.early_stopping < 1 or config.val_size == 0:
+            raise _bad(source, "early_stopping", config.early_stopping,
+                       "a patience ≥ 1 epoch, with a validation set (val_size > 0)")
+    classes = config.classes
+    if classes is not None and (
+        not isinstance(classes, list) or len(classes) < 2 or len(set(classes)) != len(classes)
+        or not all(isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in classes)
+    ):
+        raise _bad(source, "classes", classes, "two or more distinct class numbers, e.g. 0,1")
+    if config.step_size < 1:
+        raise _bad(source, "step_size", config.step_size, "at least 1 epoch")
 
 
 def per_layer(values: list[str], n: int, name: str) -> list[str]:
@@ -191,13 +221,9 @@ def per_layer(values: list[str], n: int, name: str) -> list[str]:
     return list(values)
 
 
-def activation_layer(name: str):
+def activation_layer(name: str) -> nn.Layer:
     """A fresh activation layer from its name in ACTIVATIONS (relu, leaky_relu, ...)."""
-    from barenet import nn
-
-    layers = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
-              "identity": nn.Identity}
-    return layers[name]()
+    return ACTIVATIONS[name]()
 
 
 def auto_init(activation: str) -> str:
@@ -234,8 +260,6 @@ def build(config: TrainingConfig, n_inputs: int, n_classes: int, dtype=None):
     """
     import numpy as np
 
-    from barenet import nn
-
     dtype = dtype or np.float32
     rng = np.random.default_rng(config.seed)
     layers: list[nn.Layer] = []
@@ -247,34 +271,21 @@ def build(config: TrainingConfig, n_inputs: int, n_classes: int, dtype=None):
         if config.dropout > 0:
             layers.append(nn.Dropout(config.dropout))
     layers.append(nn.Dense(sizes[-1], n_classes, inits[-1], config.bias_init, rng, dtype))
+    loss_name, last_layer, output_activation = HEADS[(config.loss, config.output)]
+    if last_layer is not None:
+        layers.append(nn.LAYERS[last_layer]())
+    model = nn.Sequential(layers, output_activation=output_activation)
+    return model, LOSSES[loss_name](), build_optimizer(config), build_schedule(config)
 
-    if config.loss == "mse":
-        if config.output == "softmax":
-            layers.append(nn.Softmax())
-        elif config.output == "sigmoid":
-            layers.append(nn.Sigmoid())
-        model = nn.Sequential(layers)
-        loss: nn.Loss = nn.MSE()
-    elif config.output == "softmax":
-        model, loss = nn.Sequential(layers, output_activation="softmax"), nn.SoftmaxCrossEntropy()
-    else:
-        model, loss = nn.Sequential(layers, output_activation="sigmoid"), nn.BinaryCrossEntropy()
 
-    wd = config.weight_decay
-    optimizer: nn.Optimizer
-    if config.optimizer == "sgd":
-        optimizer = nn.SGD(config.lr, weight_decay=wd)
-    elif config.optimizer in ("momentum", "nesterov"):
-        optimizer = nn.Momentum(config.lr, config.momentum, config.optimizer == "nesterov", wd)
-    elif config.optimizer == "rmsprop":
-        optimizer = nn.RMSprop(config.lr, weight_decay=wd)
-    else:
-        optimizer = nn.Adam(config.lr, weight_decay=wd)
+def build_optimizer(config: TrainingConfig) -> nn.Optimizer:
+    """OPTIMIZERS[config.optimizer] with the settings of OPTIMIZER_SETTINGS that it takes."""
+    cls = OPTIMIZERS[config.optimizer]
+    takes = inspect.signature(cls).parameters
+    return cls(**{name: getattr(config, name) for name in OPTIMIZER_SETTINGS if name in takes})
 
-    schedule = {
-        "constant": lambda: nn.Constant(config.lr),
-        "step": lambda: nn.StepDecay(config.lr, config.step_size, config.gamma),
-        "exponential": lambda: nn.ExponentialDecay(config.lr, config.gamma),
-        "cosine": lambda: nn.Cosine(config.lr, config.epochs, config.min_lr),
-    }[config.schedule]()
-    return model, loss, optimizer, schedule
+
+def build_schedule(config: TrainingConfig):
+    """SCHEDULES[config.schedule], its fields (lr, step_size, gamma, epochs, min_lr) from config."""
+    cls = SCHEDULES[config.schedule]
+    return cls(**{f.name: getattr(config, f.name) for f in dataclasses.fields(cls)})

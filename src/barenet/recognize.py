@@ -44,6 +44,7 @@ import numpy as np
 
 from barenet.errors import ModelFileError
 from barenet.modelfile import TrainedModel
+from barenet.nn import labels_from_outputs
 
 SIDE = 28  # MNIST's image side: the page and `barenet predict` feed 28×28 digits
 
@@ -105,8 +106,9 @@ class Recognizer:
         x = self.trained.prepare(pixels)  # (1, 784) model input
         model = self.trained.model
         with self._lock:  # layers hold the last forward's activations until backward has run
-            proba = class_probabilities(model.predict_proba(x))[0]  # (K,)
-            winner = int(np.argmax(proba))
+            proba = class_probabilities(model.predict_proba(x))  # (1, K)
+            winner = int(labels_from_outputs(proba)[0])
+            proba = proba[0]  # (K,)
             scores = model.forward(x)  # (1, K) scores (logits for fused softmax models)
             grad = np.zeros_like(scores)
             # One sigmoid unit scores class 1; its gradient's magnitude serves either class.

@@ -20,38 +20,56 @@ from collections.abc import Sequence
 from barenet.errors import BarenetError
 from barenet.version import __version__
 
-# Subcommands in the order `barenet --help` lists them: module name in this package.
-COMMANDS: tuple[str, ...] = (
-    "train",
-    "evaluate",
-    "predict",
-    "serve",
-    "info",
-    "plot",
-    "data",
-    "gradcheck",
-    "export",
-)
+# Subcommands in the order `barenet --help` lists them: module name in this package -> the line
+# `barenet --help` shows for it (the module's `register` uses it too).
+COMMANDS: dict[str, str] = {
+    "train": "train a classifier on MNIST (or another dataset)",
+    "evaluate": "score a saved model: accuracy, loss, per-class precision/recall/F1, confusion matrix",
+    "predict": "read the digit in image files (photos, scans, drawings) with a saved model",
+    "serve": "serve the drawing page: draw a digit in the browser and watch the model read it",
+    "info": "show a model file: layers, parameters, how it was trained, its history and scores",
+    "plot": "draw a model's learning curves and first-layer weights to PNG files",
+    "data": "check (and download) a dataset: files, checksums, counts, class balance",
+    "gradcheck": "check backpropagation against finite differences on a small random network",
+    "export": "write a trained model as an ONNX graph (for onnxruntime and other ONNX tools)",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with one subparser per available subcommand."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The top-level parser: every subcommand listed, the one `argv` names with all its flags.
+
+    Only that subcommand's module is imported (its flags' help may list the engine's names, which
+    loads NumPy), so `barenet --help` and `barenet --version` start in a few tens of milliseconds.
+    """
     parser = argparse.ArgumentParser(
         prog="barenet",
         description="Neural networks in bare NumPy: train, evaluate and use an MNIST classifier.",
     )
     parser.add_argument("--version", action="version", version=f"barenet {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"barenet.cli.{name}")
-        except ModuleNotFoundError as exc:  # a subcommand not written yet
-            if exc.name != f"barenet.cli.{name}":
-                raise
-            continue
-        sub = module.register(subparsers)
-        sub.set_defaults(run=module.run)
+    chosen = command_in(sys.argv[1:] if argv is None else argv)
+    for name, summary in COMMANDS.items():
+        module = _subcommand(name) if name == chosen else None
+        if module is None:
+            subparsers.add_parser(name, help=summary, add_help=False)
+        else:
+            module.register(subparsers).set_defaults(run=module.run)
     return parser
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names: its first word that is not an option (None if there is none)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def _subcommand(name: str):
+    """The module of subcommand `name`, or None if it is not written yet."""
+    try:
+        return importlib.import_module(f"barenet.cli.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"barenet.cli.{name}":
+            raise
+        return None
 
 
 def error(message: str) -> None:
@@ -61,7 +79,7 @@ def error(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 error, 2 usage, 130 interrupted)."""
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (argparse printed it)

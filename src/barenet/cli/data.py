@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 
+from barenet.cli import COMMANDS
+
 SOURCES = {
     "argument": "from --data-dir",
     "environment": "from $BARENET_DATA_DIR",
@@ -25,7 +27,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     """Add `barenet data` and its flags."""
     parser = subparsers.add_parser(
         "data",
-        help="check (and download) a dataset: files, checksums, counts, class balance",
+        help=COMMANDS["data"],
         description=(
             "Show where a dataset's files are, whether they match the canonical checksums, "
             "how many images each split holds and its class balance; download missing files. "

@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from barenet.cli import COMMANDS
+
 SPLITS = ("test", "val", "train")
 
 
@@ -27,7 +29,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet evaluate` and its flags."""
     parser = subparsers.add_parser(
         "evaluate",
-        help="score a saved model: accuracy, loss, per-class precision/recall/F1, confusion matrix",
+        help=COMMANDS["evaluate"],
         description="Score a saved model on the test (or validation, or training) split of the data "
         "it was trained on, rebuilt from its recorded configuration and normalisation.",
     )
@@ -78,42 +80,24 @@ def raw_pixels(x, normalization: dict | None):
 
 def score(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     """Load, rebuild the data, predict and score; (report for the user, arrays for the plot)."""
-    import numpy as np
-
     from barenet import metrics, modelfile
     from barenet.config import TrainingConfig, build
-    from barenet.errors import ConfigError, DataError
+    from barenet.errors import DataError
     from barenet.nn.training import evaluate
-    from barenet.splits import make_splits
 
     trained = modelfile.load(args.model)
     model = trained.model
     config = TrainingConfig.from_dict(trained.config, source=f"{args.model}: recorded configuration")
-    splits = make_splits(config, data_dir=args.data_dir, progress=False,
-                         normalization=trained.normalization)
-    notes = list(splits.notes)
-    recorded = (trained.dataset or {}).get("sha256")
-    if recorded and recorded != splits.dataset.sha256:
-        notes.append(f"the data in {splits.dataset.directory} differs from the data the model was "
-                     "trained on (other checksums); the scores are not comparable with its recorded ones")
+    splits, notes = held_out_data(args, trained, config)
     x, y = splits.split(args.split)
-    if len(x) == 0:
-        raise ConfigError(f"the {args.split} split is empty (the model was trained with val_size = "
-                          f"{config.val_size}); choose --split test")
-    if x.shape[1] != model.input_size():
-        raise DataError(f"the {config.dataset} images have {x.shape[1]} pixels but the model takes "
-                        f"{model.input_size()} inputs; pass the dataset it was trained on")
-    class_names = trained.class_names or splits.class_names
-    k = len(splits.class_names)
-    if model.output_size() != k and not (model.output_size() == 1 and k == 2):
-        raise DataError(f"the data has {k} classes but the model has {model.output_size()} outputs; "
-                        "pass the dataset it was trained on")
-
     _, loss, _, _ = build(config, model.input_size(), model.output_size())
     mean_loss, accuracy = evaluate(model, loss, x, y)
     _, predicted, confidence = predictions(model, x)
-    report = metrics.classification_report(y, predicted, n_classes=k)
-    scores = report["per_class"]
+    report = metrics.classification_report(y, predicted, n_classes=len(splits.class_names))
+    # evaluate() and the argmax of predict_proba must agree; they differ only if a NaN crept in.
+    if abs(accuracy - report["accuracy"]) > 1e-9:
+        raise DataError(f"inconsistent predictions on the {args.split} split (accuracy {accuracy} from "
+                        f"the loss vs {report['accuracy']} from the probabilities); re-train the model")
     result = {
         "model": str(args.model),
         "architecture": model.describe(),
@@ -121,28 +105,67 @@ def score(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
         "data_dir": str(splits.dataset.directory),
         "split": args.split,
         "n": len(y),
-        "accuracy": report["accuracy"],
-        "correct": int(np.trace(report["confusion_matrix"])),
-        "loss": float(mean_loss),
-        "loss_function": type(loss).__name__,
-        "class_names": list(class_names),
-        "per_class": [
-            {"class": class_names[i], "precision": float(scores["precision"][i]),
-             "recall": float(scores["recall"][i]), "f1": float(scores["f1"][i]),
-             "support": int(scores["support"][i])}
-            for i in range(k)
-        ],
-        "macro": report["macro"],
-        "confusion_matrix": report["confusion_matrix"].tolist(),
+        **scores(report, float(mean_loss), type(loss).__name__,
+                 list(trained.class_names or splits.class_names)),
         "notes": notes,
     }
-    # evaluate() and the argmax of predict_proba must agree; they differ only if a NaN crept in.
-    if abs(accuracy - report["accuracy"]) > 1e-9:
-        raise DataError(f"inconsistent predictions on the {args.split} split (accuracy {accuracy} from "
-                        f"the loss vs {report['accuracy']} from the probabilities); re-train the model")
     arrays = {"x": x, "y": y, "predicted": predicted, "confidence": confidence,
               "cm": report["confusion_matrix"], "normalization": trained.normalization}
     return result, arrays
+
+
+def held_out_data(args: argparse.Namespace, trained: Any, config: Any) -> tuple[Any, list[str]]:
+    """The model's splits rebuilt from its recorded configuration, checked against the model.
+
+    Returns (splits, notes); raises ConfigError for an empty --split, DataError for data the model
+    cannot read (other image size, other number of classes).
+    """
+    from barenet.errors import ConfigError, DataError
+    from barenet.splits import make_splits
+
+    model = trained.model
+    splits = make_splits(config, data_dir=args.data_dir, progress=False,
+                         normalization=trained.normalization)
+    notes = list(splits.notes)
+    recorded = (trained.dataset or {}).get("sha256")
+    if recorded and recorded != splits.dataset.sha256:
+        notes.append(f"the data in {splits.dataset.directory} differs from the data the model was "
+                     "trained on (other checksums); the scores are not comparable with its recorded ones")
+    x, _ = splits.split(args.split)
+    if len(x) == 0:
+        raise ConfigError(f"the {args.split} split is empty (the model was trained with val_size = "
+                          f"{config.val_size}); choose --split test")
+    if x.shape[1] != model.input_size():
+        raise DataError(f"the {config.dataset} images have {x.shape[1]} pixels but the model takes "
+                        f"{model.input_size()} inputs; pass the dataset it was trained on")
+    k = len(splits.class_names)
+    if model.output_size() != k and not (model.output_size() == 1 and k == 2):
+        raise DataError(f"the data has {k} classes but the model has {model.output_size()} outputs; "
+                        "pass the dataset it was trained on")
+    return splits, notes
+
+
+def scores(report: dict[str, Any], mean_loss: float, loss_function: str,
+           class_names: list[str]) -> dict[str, Any]:
+    """The JSON-ready scores: accuracy, loss, per class, macro averages and confusion matrix."""
+    import numpy as np
+
+    per_class = report["per_class"]
+    return {
+        "accuracy": report["accuracy"],
+        "correct": int(np.trace(report["confusion_matrix"])),
+        "loss": mean_loss,
+        "loss_function": loss_function,
+        "class_names": class_names,
+        "per_class": [
+            {"class": class_names[i], "precision": float(per_class["precision"][i]),
+             "recall": float(per_class["recall"][i]), "f1": float(per_class["f1"][i]),
+             "support": int(per_class["support"][i])}
+            for i in range(len(per_class["support"]))
+        ],
+        "macro": report["macro"],
+        "confusion_matrix": report["confusion_matrix"].tolist(),
+    }
 
 
 def confusion_table(cm: list[list[int]], names: list[str]) -> str:

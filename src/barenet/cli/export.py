@@ -14,6 +14,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from barenet.cli import COMMANDS
 from barenet.errors import ConfigError
 
 
@@ -21,7 +22,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet export` and its flags."""
     parser = subparsers.add_parser(
         "export",
-        help="write a trained model as an ONNX graph (for onnxruntime and other ONNX tools)",
+        help=COMMANDS["export"],
         description="Export a model file as ONNX: pixels (N, 784) in [0, 1] in, probabilities out.",
     )
     parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")

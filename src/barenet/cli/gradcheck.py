@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from barenet.cli import COMMANDS
 from barenet.config import ACTIVATIONS, activation_layer, auto_init
 from barenet.errors import ConfigError
 
@@ -38,7 +39,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet gradcheck` and its flags."""
     p = subparsers.add_parser(
         "gradcheck",
-        help="check backpropagation against finite differences on a small random network",
+        help=COMMANDS["gradcheck"],
         description="Build a small random float64 network, compare each parameter's gradient "
         "from backpropagation with central differences, print the relative errors and a verdict. "
         "Exit status 0 when every error is below --tolerance, 1 otherwise.",

@@ -21,12 +21,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from barenet.cli import COMMANDS
+
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet info` and its flags."""
     parser = subparsers.add_parser(
         "info",
-        help="show a model file: layers, parameters, how it was trained, its history and scores",
+        help=COMMANDS["info"],
         description="Describe a model file: its layers and parameter count, the training "
         "configuration, the data it was trained on, the per-epoch history and the final scores.",
     )

@@ -20,12 +20,14 @@ import math
 from pathlib import Path
 from typing import Any
 
+from barenet.cli import COMMANDS
+
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet plot` and its flags."""
     parser = subparsers.add_parser(
         "plot",
-        help="draw a model's learning curves and first-layer weights to PNG files",
+        help=COMMANDS["plot"],
         description="Draw the learning curves (loss and accuracy per epoch, training and "
         "validation) and the first layer's weights as 28×28 tiles. Default files: "
         "<model stem>-curves.png and <model stem>-weights.png next to the model.",

@@ -26,12 +26,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from barenet.cli import COMMANDS
+
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet predict` and its flags."""
     parser = subparsers.add_parser(
         "predict",
-        help="read the digit in image files (photos, scans, drawings) with a saved model",
+        help=COMMANDS["predict"],
         description="Read the handwritten digit in each image: it is cropped, scaled and centred "
         "the way MNIST was made, then classified. Prints the digit, its probability and the next "
         "two guesses.",
@@ -117,12 +119,13 @@ def classify(trained: Any, read: list[dict[str, Any]], names: list[str]) -> None
         return
     import numpy as np
 
+    from barenet.nn import labels_from_outputs
     from barenet.recognize import class_probabilities
 
     batch = np.stack([r["pixels"] for r in read])  # (n, 28, 28)
     proba = class_probabilities(trained.predict_proba(batch))  # (n, K)
-    for r, row in zip(read, proba, strict=True):
-        r["digit"] = names[int(np.argmax(row))]
+    for r, row, label in zip(read, proba, labels_from_outputs(proba), strict=True):
+        r["digit"] = names[int(label)]
         r["probabilities"] = row.tolist()
 
 

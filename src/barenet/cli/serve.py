@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from barenet.cli import COMMANDS
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -19,7 +21,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet serve` and its flags."""
     parser = subparsers.add_parser(
         "serve",
-        help="serve the drawing page: draw a digit in the browser and watch the model read it",
+        help=COMMANDS["serve"],
         description="Serve a page where you draw a digit with the mouse, a finger or a pen and "
         "see the model's probabilities, the 28×28 image it reads and a saliency map, live.",
     )

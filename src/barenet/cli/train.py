@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from barenet.cli import COMMANDS
 from barenet.errors import ConfigError
 
 if TYPE_CHECKING:  # for the annotations only: the command line imports these when it runs
@@ -45,9 +46,26 @@ def comma_names(text: str) -> list[str]:
     return names
 
 
+def listed(names: Any) -> str:
+    """'a, b or c' for the names (keys) of a registry."""
+    *rest, last = list(names)
+    return f"{', '.join(rest)} or {last}" if rest else last
+
+
 def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `barenet train` and its flags (the names they take are the engine's registries')."""
+    from barenet.config import (
+        ACTIVATIONS,
+        LOSSES,
+        NORMALIZATIONS,
+        OPTIMIZERS,
+        OUTPUTS,
+        SAMPLINGS,
+        SCHEDULES,
+    )
+
     p = subparsers.add_parser(
-        "train", help="train a classifier on MNIST (or another dataset)",
+        "train", help=COMMANDS["train"],
         description="Train a fully connected network. With no options: barenet's measured MNIST "
         "recipe (784-512-512-10, ReLU, dropout 0.2, Adam with cosine decay, 20 epochs).",
     )
@@ -58,27 +76,27 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     data.add_argument("--data-dir", metavar="DIR", help="directory of the IDX files")
     data.add_argument("--classes", type=comma_ints, metavar="LIST", help="class subset, e.g. 0,1")
     data.add_argument("--val-size", type=int, metavar="N", help="validation samples held out (5000)")
-    data.add_argument("--normalization", choices=("none", "standardize"),
+    data.add_argument("--normalization", choices=NORMALIZATIONS,
                       help="inputs in [0, 1] (none) or standardised with the training mean/std")
     net = p.add_argument_group("network")
     net.add_argument("--hidden", type=comma_ints, metavar="SIZES",
                      help="hidden layer sizes, e.g. 512,512 ('' for none)")
     net.add_argument("--activation", type=comma_names, metavar="NAME[,NAME...]",
-                     help="relu, leaky_relu, sigmoid, tanh, identity: one, or one per hidden layer")
-    net.add_argument("--output", help="softmax, sigmoid or linear")
-    net.add_argument("--loss", help="cross_entropy, binary_cross_entropy or mse")
+                     help=f"{listed(ACTIVATIONS)}: one, or one per hidden layer")
+    net.add_argument("--output", help=listed(OUTPUTS))
+    net.add_argument("--loss", help=f"{listed(LOSSES)} (each goes with some --output)")
     net.add_argument("--init", type=comma_names, metavar="NAME[,NAME...]",
                      help="weight initialiser(s): auto, he_normal, xavier_uniform, lecun_normal, "
                      "normal:0.01, ... (one, or one per Dense layer)")
     net.add_argument("--bias-init", metavar="NAME", help="bias initialiser (zeros)")
     net.add_argument("--dropout", type=float, metavar="P", help="dropout probability after each hidden layer")
     opt = p.add_argument_group("optimisation")
-    opt.add_argument("--optimizer", help="sgd, momentum, nesterov, rmsprop or adam")
+    opt.add_argument("--optimizer", help=listed(OPTIMIZERS))
     opt.add_argument("--lr", type=float, help="learning rate")
     opt.add_argument("--momentum", type=float, help="momentum for momentum/nesterov (0.9)")
     opt.add_argument("--weight-decay", "--l2", type=float, dest="weight_decay", metavar="L2",
                      help="L2 penalty on the weights")
-    opt.add_argument("--schedule", help="constant, step, exponential or cosine")
+    opt.add_argument("--schedule", help=listed(SCHEDULES))
     opt.add_argument("--step-size", type=int, metavar="EPOCHS", help="epochs per step (step schedule)")
     opt.add_argument("--gamma", type=float, help="decay factor (step, exponential schedules)")
     opt.add_argument("--min-lr", type=float, help="final learning rate (cosine schedule)")
@@ -86,7 +104,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     opt.add_argument("--steps", type=int, metavar="N",
                      help="train for N batches instead of --epochs (the last epoch cut short)")
     opt.add_argument("--batch-size", type=int, metavar="N", help="1 = per-sample SGD")
-    opt.add_argument("--sampling", help="shuffle, sequential or replacement")
+    opt.add_argument("--sampling", help=listed(SAMPLINGS))
     opt.add_argument("--early-stopping", type=int, metavar="PATIENCE",
                      help="stop after this many epochs without a better validation loss")
     opt.add_argument("--seed", type=int)
