@@ -1,0 +1,424 @@
+"""Data augmentation for square digit images: random affine maps and elastic distortions.
+
+    Augmentation(rotate=10, scale=0.1, ...)   the strengths (all 0: the identity)
+    augment(images, strengths, rng)           one batch of new images, (N, 784) or (N, 28, 28)
+    EpochAugmenter(images, strengths, seed)   epoch e -> that epoch's images, drawn from (seed, e)
+                                              only; the next epoch's are made in a background
+                                              thread while this one trains
+
+Every output pixel p = (x, y) (x the column, y the row, both from the top left) reads the input
+at a source point s(p), by bilinear interpolation, with zeros outside the image:
+
+    s(p) = c + A (p − c − t) + α f(p)            c = ((W−1)/2, (H−1)/2), the image centre
+
+A = (R(θ) H(φ) k)⁻¹ undoes a rotation by θ (counter-clockwise on screen), a shear by φ and a
+zoom by k, about the centre; t is a shift in pixels; f is a smooth random displacement field
+(Simard et al. 2003: uniform noise in [−1, 1] smoothed by a Gaussian of width σ, times α).
+docs/math.md, section "Data augmentation", derives each piece.
+
+Cost, per image of H·W pixels, all vectorised over a chunk of images (no loop over images):
+the source points are one (n, 3) @ (3, H·W) product per axis plus the elastic field, itself two
+matrix products with a rank-r basis of the Gaussian smoothing (r = 8 for σ = 4 on 28 pixels);
+then one integer index per pixel and four gathers of the neighbours at fixed offsets of it.
+Pixels that are exact multiples of 1/255 (MNIST's always are) are stored as uint8, which
+quarters the gathers' memory traffic and the copy kept of the images.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+CHUNK = 512  # images per vectorised block: its arrays (~2 MB each) stay in the CPU's caches
+AFFINE_DRAWS = 5  # per image: angle, zoom, shear, shift x, shift y; each uniform in [−1, 1]
+BASIS_ENERGY = 1 - 1e-4  # the elastic field's rank keeps this fraction of its variance
+
+
+@dataclass(frozen=True)
+class Augmentation:
+    """The strengths of the random deformations; each image draws its own, uniformly.
+
+    rotate: degrees, θ ~ U(−rotate, rotate)      scale: zoom k ~ U(1 − scale, 1 + scale)
+    shear: degrees, φ ~ U(−shear, shear)         shift: pixels, tx, ty ~ U(−shift, shift)
+    elastic_alpha: α, the displacement field's scale in pixels (0: no elastic distortion)
+    elastic_sigma: σ, the width in pixels of the Gaussian that smooths the field
+    All zero (the default) is the identity: every image comes back unchanged.
+    """
+
+    rotate: float = 0.0
+    scale: float = 0.0
+    shear: float = 0.0
+    shift: float = 0.0
+    elastic_alpha: float = 0.0
+    elastic_sigma: float = 4.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"augmentation {f.name} must be a number, got {value!r}")
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"augmentation {f.name} must be finite and ≥ 0, got {value!r}")
+        if self.scale >= 1:
+            raise ValueError(f"augmentation scale must be < 1 (zoom in 1 ± scale), got {self.scale}")
+        if self.shear >= 90 or self.rotate > 180:
+            raise ValueError("augmentation shear must be < 90 degrees and rotate ≤ 180")
+        if self.elastic_sigma <= 0:
+            raise ValueError(f"augmentation elastic_sigma must be > 0, got {self.elastic_sigma}")
+
+    @property
+    def affine(self) -> bool:
+        return any((self.rotate, self.scale, self.shear, self.shift))
+
+    @property
+    def identity(self) -> bool:
+        return not self.affine and self.elastic_alpha == 0
+
+
+# ---------------------------------------------------------------- the source points s(p)
+
+
+def inverse_affine(angle: np.ndarray, zoom: np.ndarray, shear: np.ndarray) -> np.ndarray:
+    """A = (R(θ) H(φ) k)⁻¹ = H(φ)⁻¹ R(θ)⁻¹ / k for each image: (n,) radians, (n,), radians -> (n, 2, 2).
+
+    On screen (y down), the forward map turns the content by θ counter-clockwise, shears the
+    columns by φ and zooms by k:  R(θ) = [[cos θ, sin θ], [−sin θ, cos θ]],  H(φ) = [[1, tan φ],
+    [0, 1]].  Their inverses: R(θ)⁻¹ = [[cos θ, −sin θ], [sin θ, cos θ]], H(φ)⁻¹ = [[1, −tan φ],
+    [0, 1]], so A = [[cos θ − tan φ sin θ, −sin θ − tan φ cos θ], [sin θ, cos θ]] / k.
+    """
+    cos, sin, tan = np.cos(angle), np.sin(angle), np.tan(shear)
+    a = np.empty((len(angle), 2, 2))
+    a[:, 0, 0], a[:, 0, 1] = cos - tan * sin, -sin - tan * cos
+    a[:, 1, 0], a[:, 1, 1] = sin, cos
+    return a / zoom[:, None, None]
+
+
+def affine_coefficients(a: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """The rows of s(p) = c + A (p − c − t) as coefficients of (p − c, 1): (n, 2, 2), (n, 2) -> (n, 2, 3).
+
+    s = A (p − c) + (c − A t): the x row is [A₀₀, A₀₁, c_x − (A t)_x], the y row likewise (c is
+    added by `source_points`, so the constant column here is −A t).
+    """
+    coefficients = np.empty((len(a), 2, 3))
+    coefficients[:, :, :2] = a
+    coefficients[:, :, 2] = -np.einsum("nij,nj->ni", a, shift)
+    return coefficients
+
+
+def centred_grid(size: int) -> np.ndarray:
+    """The output pixels as rows (x − c_x, y − c_y, 1): (3, size²) float32, row-major pixels."""
+    offsets = np.arange(size, dtype=np.float32) - np.float32((size - 1) / 2)
+    x, y = np.meshgrid(offsets, offsets)  # (size, size): x varies along a row
+    return np.stack([x.ravel(), y.ravel(), np.ones(size * size, np.float32)])
+
+
+def smoothing_matrix(size: int, sigma: float) -> np.ndarray:
+    """G: (size, size), G[i, j] = g(i − j), the normalised Gaussian g(d) = e^(−d²/2σ²) / Σ_d e^(−d²/2σ²).
+
+    G u smooths a column u, u Gᵀ a row; zeros are assumed outside the image (the field there
+    does not matter). The kernel is normalised over all integers d, as a convolution's would be.
+    """
+    d = np.arange(-4 * size, 4 * size + 1)
+    norm = np.exp(-(d**2) / (2 * sigma**2)).sum()
+    i = np.arange(size)
+    return np.exp(-((i[:, None] - i[None, :]) ** 2) / (2 * sigma**2)) / norm
+
+
+def smoothing_basis(size: int, sigma: float) -> np.ndarray:
+    """Φ: (size, r) with Φ Z Φᵀ distributed like G U Gᵀ up to the variance it drops.
+
+    G is symmetric: G = Q Λ Qᵀ. For U with i.i.d. entries of variance v, Qᵀ U Q has uncorrelated
+    entries of variance v again, so G U Gᵀ = Q Λ (Qᵀ U Q) Λ Qᵀ has the covariance of Φ Z Φᵀ with
+    Φ = Q Λ and Z i.i.d. of variance v. Keeping the r largest |λ| (the variance of entry (i, j)
+    of Z is carried by λᵢ² λⱼ²) loses 1 − BASIS_ENERGY of the field's variance: r = 8 instead of
+    28 for σ = 4, so each image draws 2·r² numbers, not 2·28².
+    """
+    eigenvalues, vectors = np.linalg.eigh(smoothing_matrix(size, sigma))
+    order = np.argsort(-np.abs(eigenvalues))
+    eigenvalues, vectors = eigenvalues[order], vectors[:, order]
+    energy = np.cumsum(eigenvalues**2) ** 2 / np.sum(eigenvalues**2) ** 2  # Σ_{i,j≤r} λᵢ²λⱼ²
+    rank = int(np.searchsorted(energy, BASIS_ENERGY) + 1)
+    return (vectors[:, :rank] * eigenvalues[:rank]).astype(np.float32)
+
+
+def elastic_fields(z: np.ndarray, basis: np.ndarray, alpha: float, out: np.ndarray) -> np.ndarray:
+    """α Φ Z Φᵀ for each image and axis: z (n, 2, r, r) uniform in [−1, 1] -> out (n, 2, size²).
+
+    Two matrix products over the whole chunk: Z Φᵀ as (n·2·r, r) @ (r, size), then Φ (Z Φᵀ) as
+    its transpose, (n·2·size, r) @ (r, size), which is (Φ Z Φᵀ)ᵀ; a transposed field has the
+    distribution of the field, so the transpose is kept as is.
+    """
+    n, _, rank, _ = z.shape
+    size = basis.shape[0]
+    zb = (z.reshape(-1, rank) @ basis.T).reshape(n * 2, rank, size)  # Z Φᵀ: (2n, r, size)
+    zb = np.ascontiguousarray(zb.transpose(0, 2, 1)).reshape(-1, rank)  # (Z Φᵀ)ᵀ rows: (2n·size, r)
+    np.matmul(zb, np.float32(alpha) * basis.T, out=out.reshape(-1, size))
+    return out  # (Φ Z Φᵀ)ᵀ per image and axis, rows of pixels
+
+
+def source_points(coefficients: np.ndarray, grid: np.ndarray, size: int, out: np.ndarray) -> np.ndarray:
+    """s(p) for every output pixel: (n, 2, 3) coefficients, (3, size²) grid -> out (n, 2, size²) float32.
+
+    Row 0 holds the source x (column), row 1 the source y (row): c + coefficients · (p − c, 1).
+    """
+    n = len(coefficients)
+    np.matmul(coefficients.astype(np.float32).reshape(n * 2, 3), grid, out=out.reshape(n * 2, -1))
+    out += np.float32((size - 1) / 2)
+    return out
+
+
+# ---------------------------------------------------------------- bilinear resampling
+
+
+def padded(images: np.ndarray, size: int) -> np.ndarray:
+    """The images framed by zeros, one row and column before, two after: (N, size²) -> (N, (size+3)²).
+
+    With source points clipped to [−1, size], every bilinear neighbour then lies in the frame,
+    and one outside the image reads 0 (see `bilinear`). dtype kept (uint8 or float32).
+    """
+    side = size + 3
+    frame = np.zeros((len(images), side, side), dtype=images.dtype)
+    frame[:, 1 : size + 1, 1 : size + 1] = images.reshape(-1, size, size)
+    return frame.reshape(len(images), side * side)
+
+
+class Workspace:
+    """The arrays of one chunk of up to n images, allocated once and reused (fresh multi-MB
+    arrays for every chunk cost more in page faults than the arithmetic on them)."""
+
+    def __init__(self, n: int, size: int, dtype: np.dtype, rank: int) -> None:
+        pixels = size * size
+        self.points = np.empty((n, 2, pixels), np.float32)  # source x, y; then u, v
+        self.field = np.empty((n, 2, pixels), np.float32) if rank else None
+        self.corner = np.empty((n, 2, pixels), np.float32)  # ⌊x⌋, ⌊y⌋
+        self.index = np.empty((n, pixels), np.intp)
+        self.neighbours = np.empty((4, n, pixels), dtype)  # I₀₀, I₁₀, I₀₁, I₁₁
+        self.row, self.lower = np.empty((2, n, pixels), np.float32)
+        side = size + 3
+        # the frame's first pixel of image i, plus the (1, 1) offset of the image in its frame
+        self.base = (np.arange(n, dtype=np.float32) * (side * side) + side + 1)[:, None]
+
+
+def bilinear(frames: np.ndarray, points: np.ndarray, size: int, out: np.ndarray,
+             work: Workspace) -> None:
+    """Bilinear samples of framed images at source points, written into out: (n, size²) float32.
+
+    frames: (n, (size+3)²) from `padded`; points: (n, 2, size²) source (x, y), overwritten.
+    With x₀ = ⌊x⌋, y₀ = ⌊y⌋, u = x − x₀, v = y − y₀ and the neighbours I₀₀ = I(x₀, y₀),
+    I₁₀ = I(x₀+1, y₀), I₀₁ = I(x₀, y₀+1), I₁₁ = I(x₀+1, y₀+1):
+
+        I(x, y) = (1 − v)·[I₀₀ + u (I₁₀ − I₀₀)] + v·[I₀₁ + u (I₁₁ − I₀₁)]
+
+    exact at pixel centres (u = v = 0 returns I₀₀ bit for bit) and linear along each axis.
+    Points are clipped to [−1, size]: beyond the image every neighbour is a zero of the frame,
+    so clipping changes nothing. One integer index k = n·side² + (y₀+1)·side + (x₀+1) per pixel
+    addresses I₀₀ (float32 holds these integers exactly, below 2²⁴); the other three neighbours
+    are the same gather at offsets 1, side and side + 1.
+    """
+    n, side = len(frames), size + 3
+    corner, index, nb = work.corner[:n], work.index[:n], work.neighbours[:, :n]
+    row, lower = work.row[:n], work.lower[:n]
+    np.clip(points, -1, size, out=points)
+    np.floor(points, out=corner)
+    points -= corner  # now the fractions u, v
+    u, v = points[:, 0], points[:, 1]
+    flat_index = corner[:, 1]  # reused: k = y₀·side + x₀ + base, exact in float32
+    flat_index *= np.float32(side)
+    flat_index += corner[:, 0]
+    flat_index += work.base[:n]
+    index[...] = flat_index
+    flat = frames.ravel()
+    for k, offset in enumerate((0, 1, side, side + 1)):  # I₀₀, I₁₀, I₀₁, I₁₁
+        # mode="clip": with out=, "raise" would gather into a temporary first; k is in range
+        np.take(flat[offset:], index, out=nb[k], mode="clip")
+    np.subtract(nb[1], nb[0], out=row, dtype=np.float32)  # I₁₀ − I₀₀
+    row *= u
+    row += nb[0]  # I₀₀ + u (I₁₀ − I₀₀)
+    np.subtract(nb[3], nb[2], out=lower, dtype=np.float32)
+    lower *= u
+    lower += nb[2]  # I₀₁ + u (I₁₁ − I₀₁)
+    lower -= row
+    lower *= v
+    np.add(row, lower, out=out)
+    if frames.dtype == np.uint8:
+        np.divide(out, np.float32(255), out=out)  # as to_float01 does: the same bits at u = v = 0
+
+
+# ---------------------------------------------------------------- drawing and rendering
+
+
+def image_side(images: np.ndarray) -> int:
+    """The side of square images given as (N, side²) or (N, side, side); ValueError otherwise."""
+    if images.ndim == 3 and images.shape[1] == images.shape[2]:
+        return images.shape[1]
+    side = math.isqrt(images.shape[1]) if images.ndim == 2 else 0
+    if images.ndim != 2 or side * side != images.shape[1] or side == 0:
+        raise ValueError(f"augmentation takes square images, (N, 784) or (N, 28, 28); got {images.shape}")
+    return side
+
+
+def as_pixels(images: np.ndarray) -> np.ndarray:
+    """The images as uint8 if they are exactly k/255 (lossless), else float32: (N, ...) -> same shape.
+
+    Raises ValueError if the pixels are outside [0, 1] (augmentation works on pixel values:
+    apply a standardisation after it, not before).
+    """
+    images = np.asarray(images)
+    if images.dtype == np.uint8:
+        return images
+    if images.size and not (images.min() >= 0 and images.max() <= 1):
+        raise ValueError("augmentation takes pixels in [0, 1] (or uint8); standardise after it")
+    levels = np.rint(images * np.float32(255)).astype(np.uint8)
+    exact = np.array_equal(np.divide(levels, np.float32(255), dtype=np.float32), images)
+    return levels if exact else images.astype(np.float32)
+
+
+class Renderer:
+    """Draws each image's deformation and resamples it: the work shared by `augment` and epochs.
+
+    Everything that depends only on the image side and the strengths is computed once here: the
+    centred grid (3, side²) and the elastic basis Φ (side, r).
+    """
+
+    def __init__(self, strengths: Augmentation, side: int) -> None:
+        self.strengths, self.side = strengths, side
+        self.grid = centred_grid(side)
+        self.basis = (smoothing_basis(side, strengths.elastic_sigma)
+                      if strengths.elastic_alpha > 0 else None)
+        self.work: Workspace | None = None
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Every random number of n images, in a fixed order: (n, 5 [+ 2 r²]) float32 in [−1, 1).
+
+        Columns: angle, zoom, shear, shift x, shift y, then the elastic Z of both axes.
+        """
+        rank = 0 if self.basis is None else self.basis.shape[1]
+        return rng.uniform(-1, 1, size=(n, AFFINE_DRAWS + 2 * rank * rank)).astype(np.float32)
+
+    def render(self, frames: np.ndarray, draws: np.ndarray, out: np.ndarray) -> None:
+        """frames (n, (side+3)²), draws (n, ·) from `draw` -> out (n, side²) float32 in [0, 1]."""
+        s = self.strengths
+        d = draws[:, :AFFINE_DRAWS].astype(np.float64)
+        a = inverse_affine(np.radians(s.rotate) * d[:, 0], 1 + s.scale * d[:, 1],
+                           np.radians(s.shear) * d[:, 2])
+        n, rank = len(draws), 0 if self.basis is None else self.basis.shape[1]
+        if self.work is None or len(self.work.index) < n or self.work.neighbours.dtype != frames.dtype:
+            self.work = Workspace(max(n, CHUNK), self.side, frames.dtype, rank)
+        points = source_points(affine_coefficients(a, s.shift * d[:, 3:5]), self.grid, self.side,
+                               self.work.points[:n])
+        if rank:
+            z = draws[:, AFFINE_DRAWS:].reshape(n, 2, rank, rank)
+            points += elastic_fields(z, self.basis, s.elastic_alpha, self.work.field[:n])
+        bilinear(frames, points, self.side, out, self.work)
+
+
+def augment(images: np.ndarray, strengths: Augmentation, rng: np.random.Generator) -> np.ndarray:
+    """New images, each deformed by its own random draw: (N, side²) or (N, side, side) -> float32, same shape.
+
+    images: pixels in [0, 1] (float) or 0..255 (uint8); the result is float32 in [0, 1].
+    """
+    side = image_side(np.asarray(images))
+    pixels = as_pixels(images)
+    renderer = Renderer(strengths, side)
+    draws = renderer.draw(rng, len(pixels))
+    out = np.empty((len(pixels), side * side), dtype=np.float32)
+    flat = pixels.reshape(len(pixels), side * side)
+    for start in range(0, len(pixels), CHUNK):
+        block = slice(start, start + CHUNK)
+        renderer.render(padded(flat[block], side), draws[block], out[block])
+    return out.reshape(np.shape(images))
+
+
+STREAM = 0xA06  # the epoch's generator: SeedSequence([seed, epoch], spawn_key=(STREAM,))
+
+
+def epoch_generator(seed: int, epoch: int) -> np.random.Generator:
+    """The augmentation's own random stream for an epoch, independent of fit's ([seed, epoch])."""
+    return np.random.default_rng(np.random.SeedSequence([seed, epoch], spawn_key=(STREAM,)))
+
+
+class EpochAugmenter:
+    """`augmenter(epoch)` -> that epoch's images, (N, side²) float32: a function of (seed, epoch) only.
+
+    Built for `fit(..., epoch_inputs=augmenter)`: each epoch trains on new images, and a run
+    resumed at epoch e sees exactly the images the uninterrupted run saw. The images (N, side²)
+    or (N, side, side), in [0, 1] or uint8, are framed once; `transform` (e.g. a standardisation,
+    (n, side²) -> (n, side²)) is applied to each block after resampling.
+
+    With `prefetch`, returning epoch e's images starts epoch e + 1's in a background thread, into
+    a second buffer (NumPy releases the GIL inside its large operations, so the resampling runs
+    while the main thread trains); the buffer of epoch e is not touched until epoch e + 2 starts,
+    so the caller must be done with an epoch's array when it asks for the epoch after next.
+    """
+
+    def __init__(self, images: np.ndarray, strengths: Augmentation, seed: int, *,
+                 transform=None, prefetch: bool = True) -> None:
+        side = image_side(np.asarray(images))
+        pixels = as_pixels(images)
+        self.n, self.side = len(pixels), side
+        self.frames = padded(pixels.reshape(self.n, side * side), side)
+        self.renderer = Renderer(strengths, side)
+        self.seed, self.transform, self.prefetch = seed, transform, prefetch
+        self.buffers: list[np.ndarray] = []
+        self.pending: tuple[int, threading.Thread, list] | None = None  # epoch, thread, [buffer, error]
+
+    def images(self, epoch: int, out: np.ndarray) -> np.ndarray:
+        """Epoch `epoch`'s images written into out (N, side²) float32, block by block."""
+        draws = self.renderer.draw(epoch_generator(self.seed, epoch), self.n)
+        for start in range(0, self.n, CHUNK):
+            block = slice(start, start + CHUNK)
+            self.renderer.render(self.frames[block], draws[block], out[block])
+            if self.transform is not None:
+                out[block] = self.transform(out[block])
+        return out
+
+    def _buffer(self, busy: np.ndarray | None) -> np.ndarray:
+        """A buffer other than `busy`, allocated on first use (at most two)."""
+        for buffer in self.buffers:
+            if buffer is not busy:
+                return buffer
+        self.buffers.append(np.empty((self.n, self.side * self.side), dtype=np.float32))
+        return self.buffers[-1]
+
+    def _start(self, epoch: int, busy: np.ndarray) -> None:
+        result: list = [self._buffer(busy), None]
+
+        def work() -> None:
+            try:
+                self.images(epoch, result[0])
+            except BaseException as exc:  # handed to the caller in __call__
+                result[1] = exc
+
+        thread = threading.Thread(target=work, name=f"augment-epoch-{epoch}", daemon=True)
+        self.pending = (epoch, thread, result)
+        thread.start()
+
+    def _finish(self) -> tuple[int, np.ndarray] | None:
+        """Wait for the background epoch, if any: (epoch, images), re-raising its error."""
+        if self.pending is None:
+            return None
+        epoch, thread, (buffer, error) = self.pending
+        thread.join()
+        self.pending = None
+        if error is not None:
+            raise error
+        return epoch, buffer
+
+    def __call__(self, epoch: int) -> np.ndarray:
+        done = self._finish()
+        if done is not None and done[0] == epoch:
+            images = done[1]
+        else:
+            images = self.images(epoch, self._buffer(None))  # nothing else is being written
+        if self.prefetch:
+            self._start(epoch + 1, images)
+        return images
+
+    def close(self) -> None:
+        """Wait for a background epoch to end (its result is dropped)."""
+        if self.pending is not None:
+            self.pending[1].join()
+            self.pending = None
