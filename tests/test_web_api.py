@@ -212,8 +212,9 @@ def exchange(base: str, raw: bytes) -> str:
 
 
 def test_missing_content_length(base):
-    reply = exchange(base, b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                           b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+    reply = exchange(base, b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           b"2\r\n{}\r\n0\r\n\r\n")
     assert reply.startswith("HTTP/1.1 411") and '"error"' in reply
 
 

@@ -81,7 +81,7 @@ def load_image(source: ImageSource, *, max_side: int = MAX_SIDE) -> LoadedImage:
     fp = _open(source, name)
     notes: list[str] = []
     try:
-        img = _decode(fp, name, max_side, notes)
+        img = reduced(_decode(fp, name, max_side, notes), max_side)
         gray = _to_gray(img, notes, max_side, name)
     finally:
         if isinstance(source, (str, os.PathLike)):
@@ -89,6 +89,21 @@ def load_image(source: ImageSource, *, max_side: int = MAX_SIDE) -> LoadedImage:
     if max(gray.shape) > max_side:
         gray = shrink(gray, max_side)
     return LoadedImage(gray=gray, notes=tuple(notes), source_name=name)
+
+
+def reduced(img: Image.Image, max_side: int) -> Image.Image:
+    """`img` shrunk by an integer factor k (mean of each k×k block) while its longest side is at
+    least 2·max_side, in its own mode: what follows (conversion to float, compositing) then
+    works on k² times fewer pixels. A 4096×4096 RGBA drawing becomes 1024×1024 (k = 4) before
+    it costs ~550 MB as float arrays. Modes Pillow cannot reduce (palette, 1-bit) are kept.
+    """
+    factor = max(img.size) // max_side
+    if factor < 2 or img.mode in ("P", "1"):
+        return img
+    try:
+        return img.reduce(factor)
+    except (ValueError, NotImplementedError):
+        return img
 
 
 def shrink(gray: np.ndarray, max_side: int) -> np.ndarray:

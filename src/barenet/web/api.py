@@ -11,10 +11,11 @@
         or {"digit": null, "message": "draw a digit", ...} for a blank canvas (not an error)
     health_response(recognizer, model_name) → the JSON object of GET /api/health
 
-A client's mistake is a `RequestError` carrying the HTTP status for it: 400 bad JSON or fields,
-413 an image over MAX_IMAGE_PIXELS (or a decompression bomb), 422 pixels of the wrong size or
-range, data that is not an image, a drawing too small to read. `barenet.web.server` turns it
-into the 4xx answer. Nothing here knows about sockets or headers.
+A client's mistake is a `RequestError` carrying the HTTP status for it: 400 bad JSON (nested too
+deep, an integer of thousands of digits) or fields, 413 an image over MAX_IMAGE_PIXELS (or a
+decompression bomb), 422 pixels of the wrong size or range (or beyond float64), data that is not
+an image, a drawing too small to read. `barenet.web.server` turns it into the 4xx answer.
+Nothing here knows about sockets or headers. At most DECODES_AT_ONCE images are decoded at once.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import base64
 import binascii
 import io
 import json
+import threading
 import warnings
 from typing import Any
 
@@ -33,6 +35,8 @@ from barenet.recognize import SIDE, Recognizer
 
 MAX_IMAGE_PIXELS = 4096 * 4096  # larger images are refused before decoding (memory, time)
 BLANK_CONTRAST = 0.1  # a drawing whose brightness spans less than this is an empty canvas
+DECODES_AT_ONCE = 2  # images decoded at the same time; other requests wait their turn
+_decoding = threading.BoundedSemaphore(DECODES_AT_ONCE)
 
 
 class RequestError(Exception):
@@ -84,7 +88,8 @@ def image_digit(data: bytes) -> tuple[np.ndarray | None, list[str]]:
         raise RequestError(413, f"the image is {width}×{height} pixels, more than this server "
                                 f"decodes ({MAX_IMAGE_PIXELS:,} pixels): send a smaller one")
     try:
-        loaded = load_image(data)
+        with _decoding:  # a 4096×4096 RGBA image needs ~100 MB while it is decoded
+            loaded = load_image(data)
         if float(np.ptp(loaded.gray)) < BLANK_CONTRAST and min(loaded.gray.shape) >= 8:
             return None, []  # an untouched canvas: nothing to recognise yet
         pixels, notes = mnist_style_with_notes(loaded.gray, source_name="the drawing")
@@ -103,7 +108,11 @@ def pixels_digit(value: Any) -> np.ndarray | None:
                                 f"{len(value)} rows of lengths {lengths}")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for row in value for v in row):
         raise RequestError(422, "'pixels' must hold numbers only")
-    pixels = np.asarray(value, dtype=np.float64)  # (28, 28)
+    try:
+        pixels = np.asarray(value, dtype=np.float64)  # (28, 28)
+    except OverflowError:  # an integer beyond float64, e.g. 10**400
+        raise RequestError(422, "'pixels' must be numbers in [0, 1]; one is an integer too large "
+                                "for a float") from None
     if not np.isfinite(pixels).all() or pixels.min() < 0.0 or pixels.max() > 1.0:
         raise RequestError(422, "'pixels' must be finite numbers in [0, 1] (white ink = 1 on black "
                                 f"= 0), got values from {pixels.min():g} to {pixels.max():g}")
@@ -116,7 +125,10 @@ def parse_request(body: bytes) -> tuple[np.ndarray | None, list[str]]:
     """The JSON body of POST /api/predict -> (pixels (28, 28) or None if blank, notes)."""
     try:
         payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError:
+        raise RequestError(400, "the JSON body is nested too deeply; send an object with "
+                                "'image' or 'pixels'") from None
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, or an int of > 4300 digits
         raise RequestError(400, f"the body is not valid JSON ({exc})") from None
     if not isinstance(payload, dict):
         raise RequestError(400, "the body must be a JSON object with 'image' or 'pixels'")

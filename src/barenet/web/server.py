@@ -7,21 +7,27 @@
                             the digit, its probabilities, the input and the saliency map out)
 
 This module is HTTP only: routes, methods, headers, body size, and turning `api.RequestError`
-into its 4xx. Every failed request gets a 4xx with {"error": "<one sentence>"}: 404 unknown path,
-405 wrong method, 411 no Content-Length, 413 body over MAX_BODY, 415 not JSON, and the API's own
-400 / 413 / 422. An unexpected exception is a 500 with a generic message; its traceback goes to
-the server's stderr, never into a response.
+into its 4xx. Every failed request gets a 4xx with {"error": "<one sentence>"}: 403 another
+site's Host or Origin (DNS rebinding, see `barenet.web.guard`), 404 unknown path, 405 wrong
+method, 408 a body that did not arrive in time, 411 no Content-Length, 413 body over MAX_BODY,
+415 not JSON, and the API's own 400 / 413 / 422. An unexpected exception is a 500 with a generic
+message; its traceback goes to the server's stderr, never into a response.
 
-Image decoding and preprocessing run in the request's thread; only the network's forward and
-backward passes are serialised (`barenet.recognize.Recognizer` holds the lock).
+Each request must arrive within REQUEST_DEADLINE seconds (a client trickling bytes loses its
+connection then); the kernel queues up to BACKLOG connections waiting to be accepted, so a burst
+of hundreds of requests is answered, not reset. Image decoding and preprocessing run in the
+request's thread, a few at a time (`barenet.web.api`); only the network's forward and backward
+passes are serialised (`barenet.recognize.Recognizer` holds the lock).
 """
 
 from __future__ import annotations
 
 import importlib.resources
+import io
 import json
 import socket
 import sys
+import time
 import traceback
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,16 +37,22 @@ from typing import Any
 from barenet.modelfile import TrainedModel
 from barenet.recognize import Recognizer
 from barenet.web.api import RequestError, health_response, predict_response
+from barenet.web.guard import DeadlineSocketIO, host_allowed, origin_allowed, own_names
 
 MAX_BODY = 2 * 1024 * 1024  # bytes: a 280×280 canvas PNG is ~10 kB, a phone photo ~2 MB
 DRAIN_LIMIT = 8 * MAX_BODY  # a bigger body is refused without reading it (the client may see a reset)
+READ_TIMEOUT = 15  # seconds a client may stay silent (between requests, or within one)
+REQUEST_DEADLINE = 30  # seconds from the wait for a request line to its body's last byte
+BACKLOG = 1024  # connections the kernel queues before accept (capped by net.core.somaxconn)
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
                  ".ico": "image/x-icon"}
 # The page loads nothing from elsewhere; say so to the browser too.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
-                               "connect-src 'self'; object-src 'none'; base-uri 'none'",
+                               "connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                               "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
@@ -66,13 +78,46 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "barenet"
     sys_version = ""
     protocol_version = "HTTP/1.1"  # keep-alive: the page sends a request every ~150 ms of drawing
-    timeout = 15  # seconds a client may take to send its request; slow clients release the thread
+    timeout = READ_TIMEOUT  # per read; REQUEST_DEADLINE bounds a whole request (see setup)
     # Headers and body leave in two writes; with Nagle's algorithm the body would wait for the
     # client's delayed ACK of the headers (~40 ms) on a keep-alive connection.
     disable_nagle_algorithm = True
 
     def version_string(self) -> str:
         return self.server_version
+
+    def setup(self) -> None:
+        """The connection's reading side, with a deadline per request (see `barenet.web.guard`)."""
+        super().setup()
+        self.rfile.close()
+        self.reader = DeadlineSocketIO(self.connection, READ_TIMEOUT)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        """One request, read within REQUEST_DEADLINE seconds (a slow client's thread is freed)."""
+        self.reader.deadline = time.monotonic() + REQUEST_DEADLINE
+        try:
+            super().handle_one_request()
+        finally:
+            self.reader.deadline = None
+
+    def parse_request(self) -> bool:
+        """The request line and headers, then: refuse another site's Host or Origin (403)."""
+        if not super().parse_request():
+            return False
+        server = self.server
+        host, origin = self.headers.get("Host"), self.headers.get("Origin")
+        if not host_allowed(host, server.names):
+            self.close_connection = True
+            self.send_json(403, {"error": f"this server does not answer to the name {host!r}; "
+                                          f"open {server.url}"})
+            return False
+        if not origin_allowed(origin, server.names, server.server_address[1]):
+            self.close_connection = True
+            self.send_json(403, {"error": f"requests from the page {origin!r} are refused; use "
+                                          f"the page at {server.url}"})
+            return False
+        return True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: a drawing page makes many requests; errors are reported by `handle_error`."""
@@ -165,7 +210,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.drain(length)
             raise RequestError(413, f"the request body is {length:,} bytes; the limit is "
                                     f"{MAX_BODY:,} bytes (a canvas PNG is about 10 kB)")
-        body = self.rfile.read(length)
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            self.close_connection = True
+            raise RequestError(408, f"the body ({length:,} bytes said Content-Length) did not "
+                                    "arrive in time; send the whole body at once") from None
         if len(body) != length:
             self.close_connection = True
             raise RequestError(400, f"the body ended after {len(body)} of {length} bytes")
@@ -208,12 +258,14 @@ class DigitServer(ThreadingHTTPServer):
 
     daemon_threads = True  # Ctrl-C does not wait for idle keep-alive connections
     allow_reuse_address = True
+    request_queue_size = BACKLOG  # the default 5 dropped most of a burst of 200 connections
 
     def __init__(self, trained: TrainedModel, host: str = "127.0.0.1", port: int = 8000,
                  model_name: str = "model") -> None:
         self.recognizer = Recognizer(trained)
         self.model_name = model_name
         self.static = load_static()
+        self.names = own_names(host)
         if ":" in host:  # an IPv6 address such as "::" or "::1"
             self.address_family = socket.AF_INET6
         super().__init__((host, port), Handler)
