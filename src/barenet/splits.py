@@ -2,7 +2,8 @@
 
     dataset files ──load_dataset──▶ uint8 images ──to_float01──▶ (N, 784) float32 in [0, 1]
         ──select_classes (config.classes)──▶ a class subset, relabelled 0..k−1
-        ──stratified_split (config.val_size, seed)──▶ train / validation (the test set is untouched)
+        ──stratified_split (config.val_size, seed)──▶ train / validation (the test set is untouched;
+                                                      1/12 of a small set, see validation_size)
         ──Standardizer fitted on the training part (config.normalization)──▶ model inputs
 
 The test split is only used for the final evaluation. The same configuration always yields the
@@ -19,6 +20,8 @@ import numpy as np
 from barenet.config import TrainingConfig
 from barenet.data import Dataset, load_dataset
 from barenet.data.prepare import Standardizer, select_classes, stratified_split, to_float01
+
+VALIDATION_FRACTION = 12  # the default 5,000 of MNIST's 60,000: held out of a small training set
 
 
 @dataclass
@@ -62,7 +65,8 @@ def make_splits(config: TrainingConfig, data_dir: str | None = None, progress: b
         x_test, y_test = select_classes(x_test, y_test, config.classes)
         class_names = [class_names[c] for c in config.classes]
     rng = np.random.default_rng(config.seed)
-    train_idx, val_idx = stratified_split(y_train, config.val_size, rng)
+    val_size, note = validation_size(config.val_size, len(y_train))
+    train_idx, val_idx = stratified_split(y_train, val_size, rng)
     x_val, y_val = x_train[val_idx], y_train[val_idx]
     x_train, y_train = x_train[train_idx], y_train[train_idx]
     if normalization is None and config.normalization == "standardize":
@@ -71,4 +75,19 @@ def make_splits(config: TrainingConfig, data_dir: str | None = None, progress: b
         standardizer = Standardizer.from_dict(normalization)
         x_train, x_val, x_test = (standardizer.transform(x) for x in (x_train, x_val, x_test))
     return Splits(x_train, y_train, x_val, y_val, x_test, y_test, class_names, dataset,
-                  normalization, list(dataset.notes))
+                  normalization, [*dataset.notes, *([note] if note else [])])
+
+
+def validation_size(requested: int, n_train: int) -> tuple[int, str | None]:
+    """The validation samples to hold out of `n_train`, and a note when it is not `requested`.
+
+    The default, 5,000, is 1/12 of MNIST's 60,000 training images. When it would take more than
+    half of a smaller training set (a custom set of 1,000 images), the same fraction is held out
+    instead: n_train // 12 (83 of 1,000). Any other requested size is used as it is.
+    """
+    default = TrainingConfig.val_size
+    if requested != default or 2 * requested <= n_train:
+        return requested, None
+    size = n_train // VALIDATION_FRACTION
+    return size, (f"note: {n_train:,} training images: {size:,} (1/{VALIDATION_FRACTION}) held out "
+                  f"for validation instead of {default:,}; choose another number with --val-size")

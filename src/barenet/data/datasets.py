@@ -16,8 +16,10 @@ Where the files are looked for, first match wins:
 In the directory, each file is found under its distributed name (`train-images-idx3-ubyte.gz`),
 uncompressed (`train-images-idx3-ubyte`), or with Kaggle's dot (`train-images.idx3-ubyte`).
 Missing files are downloaded (see `download.py`) when `download=True`. A directory holding
-`train.csv` and `test.csv` instead of IDX files is read as CSV (`label,pixel0,...,pixel783`, the
-format `csv_import.py` reads, as `idx.py` reads IDX); such data is never canonical.
+`train.csv` and `test.csv` (or `mnist_train.csv` and `mnist_test.csv`, the names of the popular
+CSV copy of MNIST; `fashion-mnist_train.csv` ... for Fashion-MNIST), gzipped or not, instead of
+IDX files is read as CSV (`label,pixel0,...,pixel783`, the format `csv_import.py` reads, as
+`idx.py` reads IDX); such data is never canonical. The message for missing files names both.
 
 Every file is verified on every load: SHA-256 of the decompressed content costs 30–60 ms for all
 of MNIST on this machine (hashlib, SHA extensions), less than keeping a verification record in
@@ -73,7 +75,34 @@ IDX_FILES = {
     "test_images": "t10k-images-idx3-ubyte.gz",
     "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
-CSV_FILES = {"train": "train.csv", "test": "test.csv"}
+CSV_LAYOUT = "label,pixel0,...,pixel783 per row"
+
+
+def csv_names(name: str) -> list[tuple[str, str]]:
+    """(train, test) CSV file names recognised for dataset `name`: the generic pair, and the
+    one of the popular CSV copies (`mnist_train.csv`, Kaggle's `fashion-mnist_train.csv`)."""
+    return [("train.csv", "test.csv"), (f"{name}_train.csv", f"{name}_test.csv")]
+
+
+def csv_hint(name: str) -> str:
+    """The CSV alternative, for the message about missing IDX files."""
+    pairs = ", or ".join(f"{train} and {test}" for train, test in csv_names(name))
+    return f"CSV works too: {pairs}, {CSV_LAYOUT}"
+
+
+def find_csv_pair(directory: Path, name: str) -> tuple[Path, Path] | None:
+    """The (train, test) CSV files of `directory` (also .gz), or None; half a pair is a DataError."""
+    for train, test in csv_names(name):
+        for suffix in ("", ".gz"):
+            pair = (directory / f"{train}{suffix}", directory / f"{test}{suffix}")
+            present = [path.is_file() for path in pair]
+            if all(present):
+                return pair
+            if any(present):
+                have, lack = pair if present[0] else pair[::-1]
+                raise DataError(f"{directory}: {have.name} is there but not {lack.name}; put both "
+                                f"CSV files ({CSV_LAYOUT}) in the directory")
+    return None
 
 
 @dataclass(frozen=True)
@@ -261,26 +290,28 @@ def load_dataset(
         raise DataError(f"{directory}: is a file, not a directory; point --data-dir at a directory")
 
     found = {role: find_file(directory, spec.files[role]) for role in ROLES}
-    if not any(found.values()) and all((directory / f).is_file() for f in CSV_FILES.values()):
-        return load_csv_dataset(
-            directory / CSV_FILES["train"], directory / CSV_FILES["test"],
-            name=name, class_names=spec.class_names, image_shape=spec.image_shape,
-        )
+    csv_pair = find_csv_pair(directory, name) if not any(found.values()) and directory.is_dir() else None
+    if csv_pair:
+        return load_csv_dataset(*csv_pair, name=name, class_names=spec.class_names,
+                                image_shape=spec.image_shape)
     missing = [spec.files[role] for role in ROLES if found[role] is None]
     if missing:
         if not download:
             raise DataError(
                 f"{directory}: missing {', '.join(missing)} of {spec.title}; put the files "
                 "there, point --data-dir at a directory that holds them, or let barenet download "
-                "them (no --no-download)"
+                f"them (no --no-download); {csv_hint(name)}"
             )
         from barenet.data.download import download_files
 
-        download_files(
-            missing, directory, spec.mirrors if mirrors is None else mirrors, spec.checksums,
-            dataset=spec.title, all_names=list(spec.files.values()), progress=progress,
-            timeout=timeout, retries=retries, backoff=backoff,
-        )
+        try:
+            download_files(
+                missing, directory, spec.mirrors if mirrors is None else mirrors, spec.checksums,
+                dataset=spec.title, all_names=list(spec.files.values()), progress=progress,
+                timeout=timeout, retries=retries, backoff=backoff,
+            )
+        except DataError as exc:
+            raise DataError(f"{exc}; {csv_hint(name)}") from None
         found = {role: find_file(directory, spec.files[role]) for role in ROLES}
     return _load_idx_dataset(spec, directory, source, found, downloaded=set(missing))
 
