@@ -144,6 +144,48 @@ def test_nothing_outside_the_command_line_imports_it():
         assert not cli, f"{name} imports {sorted(cli)}"
 
 
+# docs/design.md's picture, top row first: an import points to a lower row, or to the right in
+# its row, or inside the same part. (A module in no row, e.g. one just added, is not checked.)
+PICTURE = [
+    ["barenet.__main__", "barenet.cli", "barenet"],
+    ["barenet.web.server", "barenet.web.api", "barenet.web", "barenet.splits", "barenet.plots",
+     "barenet.sklearn", "barenet.export_onnx"],
+    ["barenet.recognize", "barenet.modelfile", "barenet.model_record", "barenet.images",
+     "barenet.config", "barenet.augment", "barenet.metrics"],
+    ["barenet.nn", "barenet.data"],
+    ["barenet.errors", "barenet.version", "barenet.files"],
+]
+
+
+def place(name: str) -> tuple[int, int, str] | None:
+    """(row, column, part) of a module in PICTURE: the part that is its longest prefix."""
+    best = None
+    for row, parts in enumerate(PICTURE):
+        for column, part in enumerate(parts):
+            inside = name == part or (part != "barenet" and name.startswith(part + "."))
+            if inside and (best is None or len(part) > len(best[2])):
+                best = (row, column, part)
+    return best
+
+
+def test_the_picture_places_modules_in_their_parts():
+    assert place("barenet.data.idx")[2] == "barenet.data"
+    assert place("barenet.web.api")[2] == "barenet.web.api" and place("barenet.web")[2] == "barenet.web"
+    assert place("barenet.not_drawn_yet") is None
+
+
+def test_every_import_points_down_the_design_picture():
+    wrong = []
+    for name, targets in graph().items():
+        for target in targets:
+            a, b = place(name), place(target)
+            if a is None or b is None or a[2] == b[2] or target == "barenet.errors":
+                continue
+            if not (b[0] > a[0] or (b[0] == a[0] and b[1] > a[1])):
+                wrong.append(f"{name} -> {target}")
+    assert not wrong, f"imports against the picture of docs/design.md: {wrong}"
+
+
 def test_no_function_body_is_longer_than_60_lines():
     long = {}
     for path in modules().values():
