@@ -26,7 +26,13 @@ from barenet.nn import (
     Tanh,
     gradient_check,
 )
-from barenet.nn.gradcheck import numerical_gradient, relative_error
+from barenet.nn.gradcheck import (
+    check_gradients,
+    float64_copy,
+    numerical_gradient,
+    relative_error,
+    rounding_noise,
+)
 from nn_helpers import TOLERANCE, check, freeze_dropout, mlp
 
 ACTIVATIONS = [ReLU, LeakyReLU, Sigmoid, Tanh, Identity]
@@ -192,3 +198,83 @@ def test_dropout_on_the_input():
     x, y = data(6, 5, 2)
     freeze_dropout(model, x)
     check(model, MSE(), x, y, training=True)
+
+
+# --- what a learner points it at: float32 models, samples, tiny gradients -------------------------
+
+def test_float32_model_is_checked_in_a_float64_copy():
+    model = Sequential([Dense(4, 5, rng=0), Tanh(), Dense(5, 3, rng=1)])  # float32
+    before = [param.copy() for _, param in model.named_parameters()]
+    x, y = data(6, 4, 3)
+    errors = gradient_check(model, SoftmaxCrossEntropy(), x.astype(np.float32), y)
+    assert max(errors.values()) < TOLERANCE  # in float32 the same check gives about 1e-3
+    for (_, param), old in zip(model.named_parameters(), before, strict=True):
+        assert param.dtype == np.float32
+        np.testing.assert_array_equal(param, old)
+
+
+def test_float64_copy_is_the_same_function_with_the_dropout_mask():
+    model = Sequential([Dense(4, 6, rng=0), ReLU(), Dropout(0.5, rng=3), Dense(6, 2, rng=1)])
+    x = data(5, 4, 2)[0].astype(np.float32)
+    freeze_dropout(model, x)
+    copy = float64_copy(model)
+    assert copy.dtype == np.float64 and copy.layers[2].frozen
+    np.testing.assert_allclose(copy.forward(x.astype(np.float64), training=True),
+                               model.forward(x, training=True), rtol=1e-5, atol=1e-6)
+
+
+def test_sampled_entries_are_seeded_distinct_and_counted():
+    model = mlp([6, 8, 3], Tanh)
+    x, y = data(4, 6, 3)
+    calls = []
+    checks = check_gradients(model, SoftmaxCrossEntropy(), x, y, sample=5, rng=7,
+                             progress=lambda done, total: calls.append((done, total)))
+    assert [c.name for c in checks] == ["0.W", "0.b", "2.W", "2.b", "input"]
+    sizes = {"0.W": 48, "0.b": 8, "2.W": 24, "2.b": 3, "input": 24}
+    for one in checks:
+        expected = min(5, sizes[one.name])
+        assert len(one.indices) == len(set(one.indices.tolist())) == expected
+        assert one.size == sizes[one.name] and one.indices.max() < one.size
+        assert one.error < TOLERANCE
+    total = 5 + 5 + 5 + 3 + 5
+    assert calls == [(done, total) for done in range(1, total + 1)]
+    again = check_gradients(model, SoftmaxCrossEntropy(), x, y, sample=5, rng=7)
+    other = check_gradients(model, SoftmaxCrossEntropy(), x, y, sample=5, rng=8)
+    assert all(np.array_equal(a.indices, b.indices) for a, b in zip(checks, again, strict=True))
+    assert not all(np.array_equal(a.indices, b.indices) for a, b in zip(checks, other, strict=True))
+
+
+def confident_network():
+    """A float64 network that classifies its batch with near certainty: L ≈ 4e-8, every gradient
+    below 1e-5 (like a well-trained model on images it gets right)."""
+    model = mlp([4, 6, 3], Tanh)
+    model.layers[2].W *= 100.0
+    x = data(8, 4, 3)[0]
+    y = model.forward(x).argmax(axis=1)  # the labels it predicts
+    return model, x, y
+
+
+def test_tiny_gradients_need_the_floor_and_pass_with_it():
+    model, x, y = confident_network()
+    checks = check_gradients(model, SoftmaxCrossEntropy(), x, y)
+    assert checks[0].loss < 1e-3
+    noise = rounding_noise(checks[0].loss, 1e-6)
+    assert checks[0].floor == pytest.approx(noise / 1e-6)
+    worst_plain = max(relative_error(c.analytic, c.numeric) for c in checks)  # without a floor
+    assert worst_plain > TOLERANCE  # a plain relative test fails this correct network ...
+    for one in checks:
+        assert one.error < TOLERANCE  # ... the floored one passes it
+        assert np.abs(one.analytic - one.numeric).max() < noise  # at the noise level
+        assert one.scale < one.floor
+
+
+def test_tiny_gradients_still_catch_a_broken_backward(monkeypatch):
+    def broken(self, grad_out):  # tanh′ = 1 − a², with the square forgotten
+        return grad_out * (1 - self.a)
+
+    model, x, y = confident_network()
+    monkeypatch.setattr(Tanh, "backward", broken)
+    errors = gradient_check(model, SoftmaxCrossEntropy(), x, y)
+    # the mistake is as large as the gradients (~1e-6), thousands of times the noise (~2e-10)
+    assert errors["0.W"] > 1e-3 and errors["input"] > 1e-3
+    assert errors["2.W"] < TOLERANCE

@@ -30,7 +30,8 @@ COMMANDS: dict[str, str] = {
     "info": "show a model file: layers, parameters, how it was trained, its history and scores",
     "plot": "draw a model's learning curves and first-layer weights to PNG files",
     "data": "check (and download) a dataset: files, checksums, counts, class balance",
-    "gradcheck": "check backpropagation against finite differences on a small random network",
+    "gradcheck": "check backpropagation against finite differences: a small random network, or a "
+                 "trained model (--model)",
     "export": "write a trained model as an ONNX graph (for onnxruntime and other ONNX tools)",
 }
 

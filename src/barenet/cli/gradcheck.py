@@ -1,65 +1,112 @@
-"""`barenet gradcheck`: prove, on a small random network, that backpropagation computes ∂L/∂θ.
+"""`barenet gradcheck`: prove that backpropagation computes ∂L/∂θ, on a random network or a trained one.
 
     barenet gradcheck [--hidden 5,4] [--activation relu] [--loss softmax_cross_entropy]
-                      [--inputs 6] [--classes 3] [--batch 4] [--seed 0] [--dropout P]
-                      [--eps 1e-6] [--tolerance 1e-6]
+                      [--output softmax] [--inputs 6] [--classes 3] [--batch 4] [--dropout P]
+    barenet gradcheck --model MODEL [--images 8] [--data-dir DIR]
+        common: [--sample K] [--seed 0] [--eps 1e-6] [--tolerance 1e-6] [--no-progress]
 
-Builds a float64 network from a seeded Generator, draws a random batch, and compares every
-parameter's backprop gradient (and the input's) with central differences
-(`barenet.nn.gradcheck.gradient_check`). Prints a table of each one's max relative error and a
-verdict line; exit status 0 when every error is below the tolerance, 1 otherwise.
+Compares every parameter's backprop gradient (and the input's) with central differences
+(`barenet.nn.gradcheck.check_gradients`), in float64, and prints a table of each array's relative
+error, the entries that disagree most (backprop and numeric side by side), and a verdict; exit
+status 0 when every error is below the tolerance, 1 otherwise.
 
-What `--loss` builds after the hidden layers (K = --classes):
-
-    softmax_cross_entropy  Dense(K) logits, fused softmax + cross-entropy; integer labels
-    cross_entropy          Dense(K) → Softmax layer, cross-entropy on probabilities; integer labels
-    binary_cross_entropy   Dense(K) logits, fused sigmoid + binary cross-entropy; a random 0/1
-                           target per output unit
-    mse                    Dense(K) → Sigmoid layer, mean squared error against one-hot labels
-
+Without --model, a small network is built by `barenet.config.build` (the builder `train` uses)
+from a seeded Generator, with a random batch. `--loss` takes the names `train --loss` takes (the
+engine's LOSSES), `--output` as in `train` (default: softmax for the cross-entropies, sigmoid for
+binary_cross_entropy and mse); see `barenet.config` for what each pair ends the network with.
 Hidden layers are Dense → activation (→ Dropout with --dropout; its mask is drawn once and then
-frozen, so the loss is one fixed function of θ). Weights start He-normal for (leaky) ReLU,
-Xavier-uniform otherwise; biases start N(0, 0.5²) rather than 0, so that a layer whose inputs are
-all 0 cannot put the next ReLU exactly on its kink, where no derivative exists.
+frozen, so the loss is one fixed function of θ). Biases start N(0, 0.5²) rather than 0, so that a
+layer whose inputs are all 0 cannot put the next ReLU exactly on its kink, where no derivative
+exists. Every entry of every array is checked (the network is small) unless --sample says less.
+
+With --model, the trained network is checked in a float64 copy, in inference mode (Dropout is
+the identity), with its own loss, on --images test images of the dataset it was trained on
+(drawn with --seed, prepared as in training), on --sample random entries of each array (default
+20): seconds for 784-512-512-10. Long checks show a progress bar on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import dataclass
 from typing import Any
 
 from barenet.cli import COMMANDS
-from barenet.config import ACTIVATIONS, activation_layer, auto_init
+from barenet.config import ACTIVATIONS, OUTPUTS
 from barenet.errors import ConfigError
 
-LOSSES = ("softmax_cross_entropy", "cross_entropy", "binary_cross_entropy", "mse")
+LOSS_CHOICES = ("softmax_cross_entropy", "cross_entropy", "binary_cross_entropy", "mse")
+DEFAULT_OUTPUT = {"softmax_cross_entropy": "softmax", "cross_entropy": "softmax",
+                  "binary_cross_entropy": "sigmoid", "mse": "sigmoid"}
+# The flags of the random network, and their defaults (None in argparse: "not given").
+NETWORK_FLAGS = {"hidden": "5,4", "activation": "relu", "loss": "softmax_cross_entropy",
+                 "output": None, "inputs": 6, "classes": 3, "batch": 4, "dropout": 0.0}
+MODEL_SAMPLE = 20
+SIDE_BY_SIDE = 2  # entries shown per array: the largest disagreements
+
+
+@dataclass
+class Subject:
+    """What is checked: the network, its loss, a batch, and how to describe them."""
+
+    model: Any  # nn.Sequential
+    loss: Any  # nn.Loss
+    x: Any  # (N, n_in)
+    y: Any
+    title: str  # "gradient check of 784-512(relu)-10 ..."
+    batch: str  # "8 test images of mnist (seed 0)"
+    loss_name: str
+    training: bool = False
+    sample: int | None = None
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet gradcheck` and its flags."""
+    from barenet.nn import LOSSES
+
+    assert set(LOSS_CHOICES) == set(LOSSES), "gradcheck's --loss names must be the engine's LOSSES"
     p = subparsers.add_parser(
         "gradcheck",
         help=COMMANDS["gradcheck"],
-        description="Build a small random float64 network, compare each parameter's gradient "
-        "from backpropagation with central differences, print the relative errors and a verdict. "
-        "Exit status 0 when every error is below --tolerance, 1 otherwise.",
+        description="Compare each parameter's gradient from backpropagation with central "
+        "differences, in float64, on a small random network or (--model) a trained one; print the "
+        "relative errors, the values side by side and a verdict. Exit status 0 when every error is "
+        "below --tolerance, 1 otherwise.",
     )
-    p.add_argument("--hidden", default="5,4", metavar="SIZES",
-                   help="hidden layer sizes, comma-separated ('' for none; default 5,4)")
-    p.add_argument("--activation", default="relu", metavar="NAME[,NAME...]",
-                   help=f"{', '.join(ACTIVATIONS)}: one for every hidden layer, or one per layer "
-                   "(default relu)")
-    p.add_argument("--loss", default="softmax_cross_entropy", choices=LOSSES,
-                   help="the loss, and with it the output layer (default softmax_cross_entropy)")
-    p.add_argument("--inputs", type=int, default=6, metavar="N", help="input features (default 6)")
-    p.add_argument("--classes", type=int, default=3, metavar="K", help="output units (default 3)")
-    p.add_argument("--batch", type=int, default=4, metavar="N", help="batch size (default 4)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the weights and the batch (default 0)")
-    p.add_argument("--dropout", type=float, default=0.0, metavar="P",
-                   help="dropout after every hidden activation, mask frozen (default 0: none)")
+    net = p.add_argument_group("a random network (without --model)")
+    net.add_argument("--hidden", metavar="SIZES",
+                     help="hidden layer sizes, comma-separated ('' for none; default 5,4)")
+    net.add_argument("--activation", metavar="NAME[,NAME...]",
+                     help=f"{', '.join(ACTIVATIONS)}: one for every hidden layer, or one per layer "
+                     "(default relu)")
+    net.add_argument("--loss", choices=LOSS_CHOICES,
+                     help="the loss, as in `train --loss` (default softmax_cross_entropy)")
+    net.add_argument("--output", choices=OUTPUTS,
+                     help="the output, as in `train --output` (default: softmax for the "
+                     "cross-entropies, sigmoid for binary_cross_entropy and mse)")
+    net.add_argument("--inputs", type=int, metavar="N", help="input features (default 6)")
+    net.add_argument("--classes", type=int, metavar="K", help="output units (default 3)")
+    net.add_argument("--batch", type=int, metavar="N", help="batch size (default 4)")
+    net.add_argument("--dropout", type=float, metavar="P",
+                     help="dropout after every hidden activation, mask frozen (default 0: none)")
+    trained = p.add_argument_group("a trained model")
+    trained.add_argument("--model", metavar="MODEL", help="a model file written by `barenet train`")
+    trained.add_argument("--images", type=int, default=8, metavar="N",
+                         help="test images of the model's dataset to check on (default 8)")
+    trained.add_argument("--data-dir", metavar="DIR", default=None,
+                         help="directory of the dataset (default: as recorded, else "
+                         "$BARENET_DATA_DIR, else the bundled copy)")
+    p.add_argument("--sample", type=int, metavar="K", default=None,
+                   help=f"check K random entries of each array (default: all of a random network, "
+                   f"{MODEL_SAMPLE} of a model's)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the weights, the batch and the sampled entries (default 0)")
     p.add_argument("--eps", type=float, default=1e-6, help="finite-difference step ε (default 1e-6)")
     p.add_argument("--tolerance", type=float, default=1e-6,
                    help="largest acceptable relative error (default 1e-6)")
+    p.add_argument("--no-progress", dest="progress", action="store_false",
+                   help="no progress bar, however long the check")
     return p
 
 
@@ -93,13 +140,26 @@ def parse_activations(text: str, layers: int) -> list[str]:
 
 def validate(args: argparse.Namespace) -> None:
     """Range checks argparse cannot do; each failure is one ConfigError naming the option."""
-    for option, value in (("--inputs", args.inputs), ("--classes", args.classes), ("--batch", args.batch)):
-        if value < 1:
+    given = [f"--{name}" for name in NETWORK_FLAGS if getattr(args, name) is not None]
+    if args.model is not None and given:
+        raise ConfigError(f"{', '.join(given)} describe a random network; with --model the network, "
+                          "its loss and its data are the model's: drop them or drop --model")
+    if args.model is None:
+        for name, default in NETWORK_FLAGS.items():
+            if getattr(args, name) is None:
+                setattr(args, name, default)
+        args.output = args.output or DEFAULT_OUTPUT[args.loss]
+    counts = [("--sample", args.sample), ("--images", args.images)]
+    if args.model is None:
+        counts += [("--inputs", args.inputs), ("--classes", args.classes), ("--batch", args.batch)]
+    for option, value in counts:
+        if value is not None and value < 1:
             raise ConfigError(f"{option} must be at least 1, got {value}")
-    if args.loss in ("softmax_cross_entropy", "cross_entropy") and args.classes < 2:
-        raise ConfigError(f"--loss {args.loss} needs --classes ≥ 2 (a softmax over one class is "
-                          f"constant), got {args.classes}; use binary_cross_entropy for one unit")
-    if not 0 <= args.dropout < 1:
+    if args.model is None and args.output == "softmax" and args.classes < 2:
+        raise ConfigError(f"--loss {args.loss} with a softmax output needs --classes ≥ 2 (a softmax "
+                          f"over one class is constant), got {args.classes}; use "
+                          "binary_cross_entropy for one unit")
+    if args.model is None and not 0 <= args.dropout < 1:
         raise ConfigError(f"--dropout must be in [0, 1), got {args.dropout}")
     if not args.eps > 0:
         raise ConfigError(f"--eps must be positive, got {args.eps}")
@@ -107,78 +167,184 @@ def validate(args: argparse.Namespace) -> None:
         raise ConfigError(f"--tolerance must be positive, got {args.tolerance}")
 
 
-def run(args: argparse.Namespace) -> int:
-    """Build the network, run the check, print the table and the verdict; 0 if it passes."""
+def random_subject(args: argparse.Namespace) -> Subject:
+    """A float64 network built by `config.build` from the flags, a random batch, masks frozen."""
     import numpy as np
 
     from barenet import nn
-    from barenet.cli import error
+    from barenet.config import TrainingConfig, build
 
     hidden = parse_hidden(args.hidden)
     activations = parse_activations(args.activation, len(hidden))
-    validate(args)
-
-    rng = np.random.default_rng(args.seed)
-    layers: list[nn.Layer] = []
-    n_in = args.inputs
-    for size, name in zip(hidden, activations, strict=True):
-        layers += [nn.Dense(n_in, size, auto_init(name), "normal:0.5", rng=rng, dtype=np.float64),
-                   activation_layer(name)]
-        if args.dropout:
-            layers.append(nn.Dropout(args.dropout, rng=rng))
-        n_in = size
-    last_init = auto_init(activations[-1] if activations else "identity")
-    layers.append(nn.Dense(n_in, args.classes, last_init, "normal:0.5", rng=rng, dtype=np.float64))
-    if args.loss == "cross_entropy":
-        layers.append(nn.Softmax())
-    elif args.loss == "mse":
-        layers.append(nn.Sigmoid())
-    model = nn.Sequential(layers)
-    loss = nn.LOSSES[args.loss]()
-
+    config = TrainingConfig(hidden=hidden, activation=activations or ["relu"], loss=args.loss,
+                            output=args.output, bias_init="normal:0.5", dropout=args.dropout,
+                            seed=args.seed)
+    config.validate(source="gradcheck")
+    model, loss, _, _ = build(config, args.inputs, args.classes, dtype=np.float64)
+    rng = np.random.default_rng([args.seed, 1])  # the batch: a stream apart from the weights'
     x = rng.standard_normal((args.batch, args.inputs))
     if args.loss == "binary_cross_entropy":
         y = rng.integers(0, 2, size=(args.batch, args.classes)).astype(np.float64)
     else:
         y = rng.integers(0, args.classes, size=args.batch)
-    if args.dropout:
+    dropouts = [layer for layer in model.layers if isinstance(layer, nn.Dropout)]
+    for i, layer in enumerate(dropouts):
+        layer.rng = np.random.default_rng([args.seed, 2, i])
+    if dropouts:
         model.forward(x.copy(), training=True)  # draw every mask once, then keep it
-        for layer in layers:
-            if isinstance(layer, nn.Dropout):
-                layer.frozen = True
+        for layer in dropouts:
+            layer.frozen = True
+    mask = f", dropout {args.dropout:g} (mask frozen)" if dropouts else ""
+    return Subject(model, loss, x, y, f"gradient check of {model.describe()} with {args.loss} "
+                   "(float64)", f"a random batch of {args.batch}, seed {args.seed}{mask}",
+                   args.loss, training=bool(dropouts), sample=args.sample)
 
-    errors = nn.gradient_check(model, loss, x, y, eps=args.eps, training=bool(args.dropout))
 
-    print(f"gradient check of {model.describe()} with {args.loss} (float64)")
-    print(f"batch {args.batch}, seed {args.seed}, ε = {args.eps:g}, tolerance {args.tolerance:g}"
-          + (f", dropout {args.dropout:g} (mask frozen)" if args.dropout else ""))
-    print("max relative error = max|backprop − numeric| / max(|backprop|, |numeric|) per array")
+def model_subject(args: argparse.Namespace) -> Subject:
+    """The trained model, its loss, and --images test images of its data, prepared as in training."""
+    import numpy as np
+
+    from barenet import modelfile
+    from barenet.cli.evaluate import held_out_data
+    from barenet.config import HEADS, TrainingConfig
+    from barenet.nn import LOSSES
+
+    trained = modelfile.load(args.model)
+    model = trained.model
+    config = TrainingConfig.from_dict(trained.config, source=f"{args.model}: recorded configuration")
+    splits, notes = held_out_data(argparse.Namespace(data_dir=args.data_dir, split="test"),
+                                  trained, config)
+    for note in notes:
+        print(note if note.startswith("note:") else f"note: {note}", file=sys.stderr)
+    x_test, y_test = splits.split("test")
+    if args.images > len(x_test):
+        raise ConfigError(f"--images {args.images}: the test split has only {len(x_test)} images")
+    chosen = np.sort(np.random.default_rng(args.seed).choice(len(x_test), args.images, replace=False))
+    loss_name = HEADS[(config.loss, config.output)][0]
+    copied = "" if model.dtype == np.float64 else f", in a float64 copy of its {model.dtype} weights"
+    return Subject(model, LOSSES[loss_name](), x_test[chosen], y_test[chosen],
+                   f"gradient check of {model.describe()} from {args.model}{copied}",
+                   f"{args.images} test images of {config.dataset} (seed {args.seed}), inference mode",
+                   loss_name, sample=MODEL_SAMPLE if args.sample is None else args.sample)
+
+
+class ProgressBar:
+    """A tqdm bar on stderr for `check_gradients`' progress(done, total); shown after 1 s."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="entry", desc="central differences", delay=1.0,
+                            leave=False, file=sys.stderr, mininterval=0.25)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def print_header(subject: Subject, checks: list, args: argparse.Namespace) -> None:
+    """What was checked, and the definitions of the error and its floor."""
+    from barenet.nn.gradcheck import ROUNDING, TOLERANCE
+
+    floor = checks[0].floor
+    noise = floor * TOLERANCE
+    print(subject.title)
+    print(f"loss {subject.loss_name} on {subject.batch}: L = {checks[0].loss:.3g}; ε = {args.eps:g}, "
+          f"tolerance {args.tolerance:g}")
+    print("error = max|backprop − numeric| / max(max|backprop|, max|numeric|, floor), per array, "
+          "over the entries checked")
+    print(f"floor = noise / {TOLERANCE:g} = {floor:.1e}, noise = u·max(1, |L|)/ε = {noise:.1e} "
+          f"(u = {ROUNDING:.1e}), the rounding error of a float64 central difference: an array "
+          f"whose gradients are below the floor passes {TOLERANCE:g} when |backprop − numeric| < "
+          "noise (docs/math.md §10)")
     print()
-    shapes = {name: param.shape for name, param in model.named_parameters()}
-    shapes["input"] = x.shape
-    rows = [("array", "of", "shape", "max rel. error", "status")]
-    for name, err in errors.items():
-        if name == "input":
+
+
+def entry_label(check: Any, flat_index: int) -> str:
+    """'[12, 345]': the entry's position in its array."""
+    import numpy as np
+
+    return "[" + ", ".join(str(int(i)) for i in np.unravel_index(flat_index, check.shape)) + "]"
+
+
+def print_table(subject: Subject, checks: list, tolerance: float) -> None:
+    """One row per array: name, layer, entries checked, shape, error and ok/FAIL."""
+    rows = [("array", "of", "entries checked", "shape", "error", "status")]
+    for check in checks:
+        if check.name == "input":
             layer = "x"
         else:
-            dense = model.layers[int(name.split(".")[0])]
-            layer = f"Dense({dense.n_in} → {dense.n_out})"
-        rows.append((name, layer, "×".join(map(str, shapes[name])), f"{err:.2e}",
-                     "ok" if err < args.tolerance else "FAIL"))
-    widths = [max(len(row[c]) for row in rows) for c in range(5)]
+            dense = subject.model.layers[int(check.name.split(".")[0])]
+            layer = f"{type(dense).__name__}({dense.n_in} → {dense.n_out})"
+        rows.append((check.name, layer, f"{len(check.indices):,} of {check.size:,}",
+                     "×".join(map(str, check.shape)), f"{check.error:.2e}",
+                     "ok" if check.error < tolerance else "FAIL"))
+    print_rows(rows)
+    print()
+
+
+def print_side_by_side(checks: list) -> None:
+    """The entries of each array where backprop and the central difference differ most."""
+    import numpy as np
+
+    rows = [("array", "entry", "backprop", "numeric", "|difference|")]
+    for check in checks:
+        difference = np.abs(check.analytic - check.numeric)
+        for k in np.argsort(-difference, kind="stable")[:SIDE_BY_SIDE]:
+            rows.append((check.name, entry_label(check, check.indices[k]), f"{check.analytic[k]: .12e}",
+                         f"{check.numeric[k]: .12e}", f"{difference[k]:.1e}"))
+    print(f"the {SIDE_BY_SIDE} entries of each array that disagree most:")
+    print_rows(rows)
+    print()
+
+
+def print_rows(rows: list[tuple[str, ...]]) -> None:
+    """Left-aligned columns, a rule under the first row."""
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
     for i, row in enumerate(rows):
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
-    print()
 
-    worst = max(errors, key=errors.get)
-    failed = [name for name, err in errors.items() if not err < args.tolerance]
+
+def verdict(checks: list, tolerance: float) -> int:
+    """PASS or FAIL line (and the one-line error); the exit status."""
+    from barenet.cli import error
+
+    worst = max(checks, key=lambda check: check.error)
+    failed = [check.name for check in checks if not check.error < tolerance]
     if not failed:
-        print(f"PASS: all {len(errors)} errors < {args.tolerance:g} (largest {errors[worst]:.2e}, {worst})")
+        print(f"PASS: all {len(checks)} errors < {tolerance:g} (largest {worst.error:.2e}, {worst.name})")
         return 0
-    print(f"FAIL: {len(failed)} of {len(errors)} errors ≥ {args.tolerance:g} "
-          f"(largest {errors[worst]:.2e}, {worst})")
+    print(f"FAIL: {len(failed)} of {len(checks)} errors ≥ {tolerance:g} "
+          f"(largest {worst.error:.2e}, {worst.name})")
     error(f"gradient check failed: {', '.join(failed)} differ from central differences by more "
-          f"than the tolerance {args.tolerance:g}")
+          f"than the tolerance {tolerance:g}")
     return 1
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build or load the network, run the check, print the report and the verdict; 0 if it passes."""
+    from barenet.nn.gradcheck import check_gradients
+
+    validate(args)
+    subject = model_subject(args) if args.model else random_subject(args)
+    bar = ProgressBar(args.progress)
+    try:
+        checks = check_gradients(subject.model, subject.loss, subject.x, subject.y, args.eps,
+                                 subject.training, sample=subject.sample, rng=args.seed,
+                                 progress=bar)
+    finally:
+        bar.close()
+    print_header(subject, checks, args)
+    print_table(subject, checks, args.tolerance)
+    print_side_by_side(checks)
+    return verdict(checks, args.tolerance)
