@@ -194,3 +194,11 @@ def test_images_that_are_not_pixels_are_refused(digits):
         augment(to01(digits) * 3 - 1, STRONG, np.random.default_rng(0))
     with pytest.raises(ValueError, match="square images"):
         augment(np.zeros((2, 783), np.float32), STRONG, np.random.default_rng(0))
+
+
+def test_no_epoch_past_the_last_is_prefetched(digits):
+    epochs = EpochAugmenter(digits, STRONG, seed=0, epochs=2)
+    epochs(0)
+    assert epochs.pending is not None and epochs.pending[0] == 1
+    epochs(1)
+    assert epochs.pending is None

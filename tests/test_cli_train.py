@@ -63,19 +63,24 @@ def test_same_seed_gives_the_same_model(tmp_path, mnist_slice_dir):
     assert not np.array_equal(wa["0.W"], wc["0.W"])
 
 
+def interrupt_after_epoch_2(monkeypatch) -> None:
+    """Make training stop like Ctrl-C right after the checkpoint of epoch 2 is written."""
+    save_epoch = train_progress.Checkpointer.on_epoch_end
+
+    def save_then_interrupt(self, epoch, record):
+        save_epoch(self, epoch, record)
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_progress.Checkpointer, "on_epoch_end", save_then_interrupt)
+
+
 def test_interrupted_and_resumed_run_ends_with_the_uninterrupted_weights(
     tmp_path, mnist_slice_dir, monkeypatch, capsys
 ):
     assert train(tmp_path, mnist_slice_dir, "straight", "--epochs", "4")[0] == 0
 
-    save_epoch = train_progress.Checkpointer.on_epoch_end
-
-    def interrupt_after_epoch_2(self, epoch, record):
-        save_epoch(self, epoch, record)
-        if epoch == 1:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(train_progress.Checkpointer, "on_epoch_end", interrupt_after_epoch_2)
+    interrupt_after_epoch_2(monkeypatch)
     status, out = train(tmp_path, mnist_slice_dir, "interrupted", "--epochs", "4")
     assert status == 130 and not out.exists()
     checkpoint = out.with_name("model.checkpoint.safetensors")

@@ -352,16 +352,17 @@ class EpochAugmenter:
     a second buffer (NumPy releases the GIL inside its large operations, so the resampling runs
     while the main thread trains); the buffer of epoch e is not touched until epoch e + 2 starts,
     so the caller must be done with an epoch's array when it asks for the epoch after next.
+    No epoch at or after `epochs` (the run's length, if given) is prefetched.
     """
 
     def __init__(self, images: np.ndarray, strengths: Augmentation, seed: int, *,
-                 transform=None, prefetch: bool = True) -> None:
+                 transform=None, prefetch: bool = True, epochs: int | None = None) -> None:
         side = image_side(np.asarray(images))
         pixels = as_pixels(images)
         self.n, self.side = len(pixels), side
         self.frames = padded(pixels.reshape(self.n, side * side), side)
         self.renderer = Renderer(strengths, side)
-        self.seed, self.transform, self.prefetch = seed, transform, prefetch
+        self.seed, self.transform, self.prefetch, self.epochs = seed, transform, prefetch, epochs
         self.buffers: list[np.ndarray] = []
         self.pending: tuple[int, threading.Thread, list] | None = None  # epoch, thread, [buffer, error]
 
@@ -413,7 +414,7 @@ class EpochAugmenter:
             images = done[1]
         else:
             images = self.images(epoch, self._buffer(None))  # nothing else is being written
-        if self.prefetch:
+        if self.prefetch and (self.epochs is None or epoch + 1 < self.epochs):
             self._start(epoch + 1, images)
         return images
 

@@ -37,6 +37,8 @@ from barenet.nn import ACTIVATIONS, LOSSES, OPTIMIZERS, SAMPLINGS, SCHEDULES
 
 OUTPUTS = ("softmax", "sigmoid", "linear")
 NORMALIZATIONS = ("none", "standardize")
+AUGMENTATIONS = ("affine", "elastic")  # what `augment` may list (barenet.augment)
+AUGMENTATION_STRENGTHS = ("rotate", "scale", "shear", "shift", "elastic_alpha", "elastic_sigma")
 # (loss, output) -> (the engine's loss in LOSSES, the layer in LAYERS the network ends in or None,
 # the output activation `predict_proba` applies to the scores or None): the module docstring's table.
 HEADS: dict[tuple[str, str], tuple[str, str | None, str | None]] = {
@@ -85,6 +87,14 @@ class TrainingConfig:
     sampling: str = "shuffle"
     early_stopping: int | None = None  # patience in epochs, on the validation loss
     seed: int = 0
+    # augmentation (barenet.augment): new random deformations of every training image each epoch
+    augment: list[str] = field(default_factory=list)  # [], or "affine" and/or "elastic"
+    rotate: float = 10.0  # affine: degrees, each image turned by U(−rotate, rotate)
+    scale: float = 0.1  # affine: zoom U(1 − scale, 1 + scale)
+    shear: float = 10.0  # affine: degrees
+    shift: float = 2.0  # affine: pixels, in x and in y
+    elastic_alpha: float = 34.0  # elastic: the displacement field's scale α, pixels
+    elastic_sigma: float = 4.0  # elastic: the Gaussian smoothing's width σ, pixels
     # output
     out: str | None = None
 
@@ -117,11 +127,42 @@ class TrainingConfig:
         activations = [*self.layer_activations(), self.output]
         return [auto_init(a) if i == "auto" else i for i, a in zip(inits, activations, strict=True)]
 
+    def augmentation(self):
+        """The `barenet.augment.Augmentation` of `augment` and its strengths, or None when off.
+
+        Raises ConfigError for an unknown kind or a strength out of its range.
+        """
+        if not isinstance(self.augment, list) or not all(isinstance(a, str) for a in self.augment):
+            raise ConfigError(f"augment = {self.augment!r} is invalid; expected a list of names, "
+                              f"e.g. affine,elastic")
+        unknown = [a for a in self.augment if a not in AUGMENTATIONS]
+        if unknown:
+            raise ConfigError(f"augment = {unknown[0]!r} is invalid; choose from "
+                              f"{', '.join(AUGMENTATIONS)} (or none)")
+        if not self.augment:
+            return None
+        from barenet.augment import Augmentation
+
+        affine = "affine" in self.augment
+        try:
+            return Augmentation(
+                rotate=self.rotate if affine else 0, scale=self.scale if affine else 0,
+                shear=self.shear if affine else 0, shift=self.shift if affine else 0,
+                elastic_alpha=self.elastic_alpha if "elastic" in self.augment else 0,
+                elastic_sigma=self.elastic_sigma,
+            )
+        except ValueError as exc:
+            raise ConfigError(f"{exc}; e.g. --rotate 10 --scale 0.1 --shear 10 --shift 2") from None
+
     def validate(self, source: str = "configuration") -> None:
         """Raise ConfigError naming the first bad setting, its value, and what is allowed."""
         _check_types(self, source)
         _check_names(self, source)
         _check_ranges(self, source)
+        try:
+            self.augmentation()
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
 
 
 def _bad(source: str, name: str, value: Any, allowed: str) -> ConfigError:
@@ -137,7 +178,7 @@ def _check_types(config: TrainingConfig, source: str) -> None:
     """Numbers are numbers, `hidden` a list of sizes, `activation` and `init` lists of names."""
     for name in ("val_size", "epochs", "batch_size", "seed", "step_size"):
         _check_type(source, name, getattr(config, name), (int,))
-    for name in ("lr", "momentum", "weight_decay", "gamma", "min_lr", "dropout"):
+    for name in ("lr", "momentum", "weight_decay", "gamma", "min_lr", "dropout", *AUGMENTATION_STRENGTHS):
         _check_type(source, name, getattr(config, name), (int, float))
     if not isinstance(config.hidden, list) or not all(
         isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in config.hidden

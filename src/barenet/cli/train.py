@@ -108,19 +108,49 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     opt.add_argument("--early-stopping", type=int, metavar="PATIENCE",
                      help="stop after this many epochs without a better validation loss")
     opt.add_argument("--seed", type=int)
+    add_augmentation_flags(p)
+    add_output_flags(p)
+    return p
+
+
+def add_output_flags(p: argparse.ArgumentParser) -> None:
+    """Where the model goes and what is shown."""
     out = p.add_argument_group("output")
     out.add_argument("--out", metavar="PATH", help="model file to write (.safetensors)")
     out.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
     out.add_argument("--no-plot", action="store_true", help="do not draw the learning curves")
     out.add_argument("--quiet", action="store_true", help="no progress bars")
-    return p
+
+
+def augment_kinds(text: str) -> list[str]:
+    """'affine,elastic' -> ['affine', 'elastic']; 'none' -> []."""
+    names = comma_names(text)
+    return [] if names == ["none"] else names
+
+
+def add_augmentation_flags(p: argparse.ArgumentParser) -> None:
+    """--augment and the strengths of its deformations (barenet.augment)."""
+    aug = p.add_argument_group(
+        "augmentation", "every epoch, each training image freshly deformed at random (drawn from "
+        "the seed and the epoch, so a resumed run sees the same images)")
+    aug.add_argument("--augment", type=augment_kinds, metavar="KINDS",
+                     help="affine, elastic, affine,elastic, or none")
+    aug.add_argument("--rotate", type=float, metavar="DEG", help="affine: rotation up to ± DEG (10)")
+    aug.add_argument("--scale", type=float, metavar="S", help="affine: zoom in 1 ± S (0.1)")
+    aug.add_argument("--shear", type=float, metavar="DEG", help="affine: shear up to ± DEG (10)")
+    aug.add_argument("--shift", type=float, metavar="PX", help="affine: shift up to ± PX pixels (2)")
+    aug.add_argument("--elastic-alpha", type=float, metavar="A",
+                     help="elastic: displacement scale α in pixels (34)")
+    aug.add_argument("--elastic-sigma", type=float, metavar="S",
+                     help="elastic: smoothing width σ in pixels (4)")
 
 
 FLAG_FIELDS = (
     "dataset", "data_dir", "classes", "val_size", "normalization", "hidden", "activation", "output",
     "loss", "init", "bias_init", "dropout", "optimizer", "lr", "momentum", "weight_decay",
     "schedule", "step_size", "gamma", "min_lr", "epochs", "steps", "batch_size", "sampling",
-    "early_stopping", "seed", "out",
+    "early_stopping", "seed", "augment", "rotate", "scale", "shear", "shift", "elastic_alpha",
+    "elastic_sigma", "out",
 )
 
 
@@ -218,6 +248,7 @@ def resolve_resumed(args: argparse.Namespace) -> Resolved:
         raise ConfigError(f"{args.resume}: a finished model, not a checkpoint; --resume takes the "
                           "<name>.checkpoint.safetensors file written during training")
     settings = dict(resumed.config)
+    settings.setdefault("augment", [])  # a checkpoint from before augmentation trained without
     for name in ("epochs", "data_dir"):  # what may change when resuming
         if getattr(args, name) is not None:
             settings[name] = getattr(args, name)
@@ -263,8 +294,46 @@ def print_plan(session: Session, resolved: Resolved, resume: str | None) -> None
           f"{config.epochs} epoch{'' if config.epochs == 1 else 's'}"
           + (f" ({config.steps:,} steps)" if config.steps is not None else "")
           + f", dropout {config.dropout:g}, seed {config.seed}")
+    if config.augment:
+        print(f"  augment: {describe_augmentation(config)}")
     if resolved.resumed is not None:
         print(f"  resuming from {resume} after epoch {len(session.history.records)}")
+
+
+def describe_augmentation(config: TrainingConfig) -> str:
+    """'affine (rotate ±10°, zoom 1 ± 0.1, shear ±10°, shift ±2 px), elastic (α 34, σ 4)'."""
+    parts = []
+    if "affine" in config.augment:
+        parts.append(f"affine (rotate ±{config.rotate:g}°, zoom 1 ± {config.scale:g}, "
+                     f"shear ±{config.shear:g}°, shift ±{config.shift:g} px)")
+    if "elastic" in config.augment:
+        parts.append(f"elastic (α {config.elastic_alpha:g}, σ {config.elastic_sigma:g})")
+    return ", ".join(parts) + ", new every epoch"
+
+
+def epoch_images(session: Session):
+    """The EpochAugmenter of the run's augmentation (None when off), on the [0, 1] pixels.
+
+    With a standardisation, the training inputs are mapped back to pixels, x·std + mean, and
+    each augmented block is standardised again.
+    """
+    augmentation = session.config.augmentation()
+    if augmentation is None:
+        return None
+    import numpy as np
+
+    from barenet.augment import EpochAugmenter
+
+    x, transform = session.splits.x_train, None
+    if session.splits.normalization is not None:
+        from barenet.data.prepare import Standardizer
+
+        standardizer = Standardizer.from_dict(session.splits.normalization)
+        x = np.clip(x * np.asarray(standardizer.std, np.float32)
+                    + np.asarray(standardizer.mean, np.float32), 0, 1)
+        transform = standardizer.transform
+    return EpochAugmenter(x, augmentation, session.config.seed, transform=transform,
+                          epochs=session.config.epochs)
 
 
 def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
@@ -281,13 +350,14 @@ def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
         modelfile.save(checkpoint, session.record(done), optimizer=session.optimizer)
 
     callbacks = [ProgressBar(disable=quiet), EpochPrinter(print), Checkpointer(save_checkpoint, history)]
+    augmenter = epoch_images(session)
     try:
         return fit(
             session.model, session.loss, session.optimizer, splits.x_train, splits.y_train,
             epochs=config.epochs, batch_size=config.batch_size, seed=config.seed,
             validation=validation, schedule=session.schedule, sampling=config.sampling,
             early_stopping=config.early_stopping, steps=config.steps, callbacks=callbacks,
-            history=history,
+            history=history, epoch_inputs=augmenter,
         )
     except KeyboardInterrupt:
         report_interrupt(len(history.records), checkpoint)
@@ -295,6 +365,9 @@ def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
     except TrainingError as exc:
         where = f"; the last good checkpoint is {checkpoint}" if checkpoint.exists() else ""
         raise TrainingError(f"{exc}{where}") from None
+    finally:
+        if augmenter is not None:
+            augmenter.close()
 
 
 def report_interrupt(done: int, checkpoint: Path) -> None:
