@@ -122,10 +122,12 @@ def test_plot_defaults_next_to_the_model(model_path, tmp_path, capsys):
     assert f"curves:  {curves}" in out and f"weights: {weights}" in out
 
     rgb = pixels(curves)
-    assert rgb.shape == (4 * plots.DPI, 10 * plots.DPI, 3)
+    # the model records its batch losses: loss per iteration, then loss and accuracy per epoch
+    assert rgb.shape == (4 * plots.DPI, 15 * plots.DPI, 3)
     assert len(np.unique(rgb.reshape(-1, 3), axis=0)) > 50
-    for half in (rgb[:, :600], rgb[:, 600:]):  # loss panel, accuracy panel
-        assert near(half, plots.TRAIN_COLOR) > 100 and near(half, plots.VAL_COLOR) > 100
+    assert near(rgb[:, :720], plots.TRAIN_COLOR) > 100  # the iterations: training only
+    for panel in (rgb[:, 760:1250], rgb[:, 1310:]):  # loss panel, accuracy panel
+        assert near(panel, plots.TRAIN_COLOR) > 100 and near(panel, plots.VAL_COLOR) > 100
 
     rgb = pixels(weights)
     assert min(rgb.shape[:2]) > 400

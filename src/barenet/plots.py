@@ -1,6 +1,8 @@
 """Figures of a training run and of an evaluation, written as PNG files.
 
-    learning_curves(history, path)          loss and accuracy per epoch, training and validation
+    learning_curves(history, path)          the training loss per iteration; loss and accuracy
+                                            per epoch, training and validation
+                                            (learning_curves_figure(history): the Figure itself)
     first_layer_weights(W, path)            the first Dense layer's columns as 28×28 tiles
     confusion_matrix(cm, class_names, path) counts, coloured by the fraction of the true class
     mistakes_gallery(images01, true, predicted, confidence, class_names, path)
@@ -63,40 +65,134 @@ def _column(records: list[dict[str, Any]], key: str) -> np.ndarray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
 
-def learning_curves(history: Any, path: str | Path) -> Path:
-    """Two panels, loss and accuracy against the epoch, for training and validation.
+def _batch_series(history: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """(steps, losses, every) of a History's per-batch losses; empty arrays when it kept none."""
+    steps = np.asarray(getattr(history, "batch_steps", None) or [], dtype=np.int64)
+    losses = np.asarray(getattr(history, "batch_losses", None) or [], dtype=np.float64)
+    if len(steps) != len(losses):
+        raise ValueError(f"the history holds {len(steps)} batch steps but {len(losses)} batch losses")
+    return steps, losses, int(getattr(history, "batch_every", 1) or 1)
 
-    history: a `barenet.nn.training.History` (records with epoch, train_loss, train_accuracy,
-    val_loss, val_accuracy). Validation lines are drawn only when the run had a validation set;
-    every epoch has a marker, so a one-epoch run still shows its points. With early stopping the
-    best epoch (whose parameters the model kept) is marked by a dotted vertical line.
+
+def moving_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """Means of `window` consecutive values: out[i] = mean(values[i : i + window]), (n − window + 1,)."""
+    sums = np.cumsum(np.concatenate([[0.0], values]))  # sums[k] = values[:k].sum()
+    return (sums[window:] - sums[:-window]) / window
+
+
+def smoothing_window(n: int) -> int:
+    """Points averaged by the smoothed per-iteration line: about 1/40 of the run, at least 1."""
+    return max(1, min(n // 40, 500))
+
+
+def _draw_iterations(ax, steps: np.ndarray, losses: np.ndarray, every: int) -> None:
+    """The loss of every recorded batch (faint), its moving mean (solid), against the batch number.
+
+    A log scale when the losses span more than two decades (a training loss usually falls from
+    about 2.3 to below 0.01); markers when there are few points, so a short run shows each one.
     """
+    window = smoothing_window(len(steps))
+    alone = window == 1  # too few points to smooth: the raw line is the curve
+    ax.plot(steps, losses, color=TRAIN_COLOR, alpha=None if alone else 0.35,
+            linewidth=1.5 if alone else 0.8, marker="o" if len(steps) <= 30 else None, markersize=4,
+            label="each batch" if every == 1 else f"every {every}th batch")
+    if not alone:
+        centre = steps[window // 2 : window // 2 + len(steps) - window + 1]
+        ax.plot(centre, moving_mean(losses, window), color=TRAIN_COLOR, linewidth=2.0,
+                label=f"mean of {window * every:,} batches")
+    positive = losses[losses > 0]
+    if len(positive) and positive.max() / positive.min() > 100:
+        ax.set_yscale("log")
+    ax.set_xlabel("iteration (batch)")
+    ax.set_ylabel("training loss")
+    ax.set_title("Training loss per iteration")
+    ax.grid(True, alpha=0.3)
+    if len(steps) == 1:
+        ax.set_xlim(steps[0] - 1, steps[0] + 1)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="best")
+
+
+def _draw_epochs(ax, history: Any, records: list[dict[str, Any]], key: str) -> None:
+    """Training and validation `key` ("loss" or "accuracy") per epoch, with a marker per epoch."""
+    epochs = np.array([r.get("epoch", i + 1) for i, r in enumerate(records)], dtype=np.int64)
+    scale = 100.0 if key == "accuracy" else 1.0
+    shown = []
+    for prefix, name, color in (("train", "training", TRAIN_COLOR), ("val", "validation", VAL_COLOR)):
+        values = _column(records, f"{prefix}_{key}") * scale
+        if np.isfinite(values).any():
+            ax.plot(epochs, values, marker="o", markersize=4 if len(epochs) <= 50 else 0,
+                    linewidth=1.8, color=color, label=name, clip_on=False)
+            shown.append(values[np.isfinite(values)])
+            if len(epochs) == 1:  # a single point: write its value beside the marker
+                ax.annotate(f"{values[0]:.2f}%" if key == "accuracy" else f"{values[0]:.3g}",
+                            (epochs[0], values[0]), xytext=(8, 0), textcoords="offset points",
+                            va="center", color=color, fontsize=9)
+    best = getattr(history, "best_epoch", None)
+    if best is not None:
+        ax.axvline(best, color="0.4", linestyle=":", linewidth=1.2, label=f"best epoch ({best})")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy (%)" if key == "accuracy" else "loss")
+    ax.set_title(f"{key.capitalize()} per epoch")
+    ax.grid(True, alpha=0.3)
+    if len(epochs) <= 2:  # one or two points: room around them, ticks at whole epochs only
+        ax.set_xlim(epochs[0] - 0.5, epochs[-1] + 0.5)
+        ax.set_xticks(epochs)
+    else:
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    if shown:
+        _fit_y(ax, np.concatenate(shown), (0.0, 100.0) if key == "accuracy" else (0.0, None))
+    if ax.get_legend_handles_labels()[0]:  # curves rise in accuracy, fall in loss
+        where = "lower right" if key == "accuracy" else "upper right"
+        ax.legend(loc="center left" if len(epochs) == 1 else where)  # one epoch: left of its points
+
+
+def _fit_y(ax, values: np.ndarray, bounds: tuple[float | None, float | None]) -> None:
+    """y limits around `values` with a margin, never beyond `bounds` (e.g. 0–100 % for accuracy)."""
+    lo, hi = float(values.min()), float(values.max())
+    if hi == lo:  # one value (one epoch, no validation): from the bound to well above it
+        bottom, top = min(0.0, lo), 1.25 * hi if hi > 0 else 1.0
+    else:
+        margin = 0.08 * (hi - lo)
+        bottom, top = lo - margin, hi + margin
+    if bounds[0] is not None:
+        bottom = max(bottom, bounds[0])
+    if bounds[1] is not None:
+        top = min(top, bounds[1])
+    ax.set_ylim(bottom, top)
+
+
+def learning_curves_figure(history: Any):
+    """The Figure `learning_curves` writes (see there), for a notebook to show or a test to read."""
     records = _records(history)
     if not records:
         raise ValueError("the history holds no epoch; train for at least one epoch to plot it")
-    epochs = np.array([r.get("epoch", i + 1) for i, r in enumerate(records)], dtype=np.int64)
-    fig = _figure(10, 4)
-    ax_loss, ax_acc = fig.subplots(1, 2)
-    panels = ((ax_loss, "loss", "loss", 1.0), (ax_acc, "accuracy", "accuracy (%)", 100.0))
-    for ax, key, label, scale in panels:
-        for prefix, name, color in (("train", "training", TRAIN_COLOR), ("val", "validation", VAL_COLOR)):
-            values = _column(records, f"{prefix}_{key}") * scale
-            if np.isfinite(values).any():
-                ax.plot(epochs, values, marker="o", markersize=4 if len(epochs) <= 50 else 0,
-                        linewidth=1.8, color=color, label=name)
-        best = getattr(history, "best_epoch", None)
-        if best is not None:
-            ax.axvline(best, color="0.4", linestyle=":", linewidth=1.2, label=f"best epoch ({best})")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(label)
-        ax.set_title(f"{key.capitalize()} per epoch")
-        ax.grid(True, alpha=0.3)
-        if len(epochs) == 1:
-            ax.set_xlim(epochs[0] - 1, epochs[0] + 1)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="best")
-    return _save(fig, path)
+    steps, losses, every = _batch_series(history)
+    if len(steps):
+        fig = _figure(15, 4)
+        ax_iter, ax_loss, ax_acc = fig.subplots(1, 3, width_ratios=[1.3, 1, 1])
+        _draw_iterations(ax_iter, steps, losses, every)
+    else:
+        fig = _figure(10, 4)
+        ax_loss, ax_acc = fig.subplots(1, 2)
+    _draw_epochs(ax_loss, history, records, "loss")
+    _draw_epochs(ax_acc, history, records, "accuracy")
+    return fig
+
+
+def learning_curves(history: Any, path: str | Path) -> Path:
+    """The training loss per iteration, then loss and accuracy per epoch, training and validation.
+
+    history: a `barenet.nn.training.History` (records with epoch, train_loss, train_accuracy,
+    val_loss, val_accuracy; batch_steps, batch_losses, batch_every). The per-iteration panel,
+    on the left, shows the loss of every recorded batch faintly and its moving mean; a history
+    without batch losses (an older model file) gets the two per-epoch panels only. Validation
+    lines are drawn only when the run had a validation set; every epoch has a marker (and, after
+    a single epoch, its value written beside it), and the accuracy axis stays within 0–100 %.
+    With early stopping the best epoch (whose parameters the model kept) is marked by a dotted
+    line. 15 × 4 inches (10 × 4 without the per-iteration panel) at DPI.
+    """
+    return _save(learning_curves_figure(history), path)
 
 
 def _tile_grid(n: int) -> tuple[int, int]:

@@ -7,7 +7,8 @@ With no path flags both figures are drawn next to the model: `<dir>/<stem>-curve
 `PREFIX-weights.png`. `--curves` / `--weights` name one figure's file; given without `--out`,
 only the figures named are drawn. The paths written are printed on stdout.
 
-The curves: loss and accuracy per epoch, training and validation, in two panels. The weights:
+The curves: the training loss of every recorded batch (faint) and its moving mean, against the
+iteration, then loss and accuracy per epoch, training and validation (`plots.learning_curves`). The weights:
 the first Dense layer's W (784, H), each column reshaped to a 28×28 tile, up to `--max-tiles`
 hidden units, on a colour map symmetric around 0. A model whose inputs are not a square image
 gets no weights figure, and one without a recorded history no curves: a note says so on stderr.
@@ -28,8 +29,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "plot",
         help=COMMANDS["plot"],
-        description="Draw the learning curves (loss and accuracy per epoch, training and "
-        "validation) and the first layer's weights as 28×28 tiles. Default files: "
+        description="Draw the learning curves (the training loss per iteration; loss and accuracy "
+        "per epoch, training and validation) and the first layer's weights as 28×28 tiles. Default files: "
         "<model stem>-curves.png and <model stem>-weights.png next to the model.",
     )
     parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
