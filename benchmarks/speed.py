@@ -4,6 +4,11 @@
     python benchmarks/speed.py             # N1 for 10 epochs, N2 for 5, float32, 2 threads
     python benchmarks/speed.py --quick     # 3 and 2 epochs, fewer inference repeats
     python benchmarks/speed.py --networks N2 --epochs 8 --json speed.json
+    python benchmarks/speed.py --before /tmp/before/src   # also barenet from another checkout
+
+`--before SRC` adds "barenet (before)" (and "barenet+dropout (before)") rows: the same trainers,
+run with PYTHONPATH=SRC (e.g. `git worktree add /tmp/before main`), so that a change's speed is
+measured against the code it changes in one run, turn by turn.
 
 Every trainer (see `speed_trainers.py`) runs in a worker process of its own, so its peak memory
 is its own; the workers of one network are alive together and take turns, one epoch each, in a
@@ -114,12 +119,20 @@ def worker(name: str, network: str, threads: int, seed: int) -> None:
 # ---------------------------------------------------------------- the runner (all trainers)
 
 
+#: The suffix of a trainer run from the `--before` checkout.
+BEFORE = " (before)"
+
+
 class Worker:
     def __init__(self, name: str, network: str, args: argparse.Namespace, env: dict, tmp: Path):
         self.name = name
-        self.stderr = open(tmp / f"{network}-{name.replace(' ', '_')}.err", "w+")
+        trainer = name.removesuffix(BEFORE)
+        if trainer != name:  # the same trainer, importing barenet from the other checkout
+            env = {**env, "PYTHONPATH": args.before}
+        self.stderr = open(tmp / f"{network}-{name.replace(' ', '_').replace('(', '').replace(')', '')}.err",
+                           "w+")
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker", name, "--networks", network,
+            [sys.executable, __file__, "--worker", trainer, "--networks", network,
              "--threads", str(args.threads), "--seed", str(args.seed)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=env,
         )
@@ -160,7 +173,7 @@ def run_network(network: str, names: list[str], args: argparse.Namespace, env: d
     results: dict[str, dict] = {}
     workers: list[Worker] = []
     for name in names:
-        module = TRAINERS[name][1]
+        module = TRAINERS[name.removesuffix(BEFORE)][1]
         if module and importlib.util.find_spec(module) is None:
             results[name] = {"missing": f"{module} is not installed (pip install -e '.[bench]')"}
             continue
@@ -333,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="also time each part of barenet's training step (where the time goes)")
     parser.add_argument("--json", help="also write every measurement to this file")
+    parser.add_argument("--before", metavar="SRC",
+                        help="also run barenet (and barenet+dropout) importing barenet from SRC, "
+                        "e.g. a checkout of main: rows '… (before)' in the same run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -342,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     names = [n.strip() for n in args.trainers.split(",") if n.strip()]
     for bad in [n for n in networks if n not in NETWORKS] + [n for n in names if n not in TRAINERS]:
         parser.error(f"unknown network or trainer {bad!r}")
+    if args.before:
+        if not (Path(args.before) / "barenet" / "nn").is_dir():
+            parser.error(f"--before {args.before}: not a source directory holding barenet/nn")
+        names += [n + BEFORE for n in ("barenet", "barenet+dropout") if n in names]
     env = {k: v for k, v in os.environ.items() if k not in BLAS_ENV}
     load_start = os.getloadavg()
     runs = []

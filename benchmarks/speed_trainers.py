@@ -136,7 +136,7 @@ class Barenet(Trainer):
             for i in range(len(model.layers) - 1, -1, -1):
                 layer, name = model.layers[i], f"backward {i} {type(model.layers[i]).__name__}"
                 g = timed(name, layer.backward, g, False) if i == 0 else timed(name, layer.backward, g)
-            timed(f"optimizer ({type(opt).__name__})", opt.step, model.parameters())
+            timed(f"optimizer ({type(opt).__name__})", opt.step, model.flat)
         return {k: v / steps for k, v in parts.items()}
 
 

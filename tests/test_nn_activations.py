@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.neural_network import _base as sk
 
 from barenet.nn import Dense, Identity, LeakyReLU, ReLU, Sequential, Sigmoid, Softmax, Tanh
 from barenet.nn.activations import sigmoid, softmax
@@ -72,6 +71,7 @@ def test_softmax_jvp_equals_the_explicit_jacobian():
     [(ReLU, "relu"), (Sigmoid, "logistic"), (Tanh, "tanh"), (Identity, "identity")],
 )
 def test_activation_matches_scikit_learn(layer, name):
+    sk = pytest.importorskip("sklearn.neural_network._base")
     # scikit-learn's MLP: ACTIVATIONS[name](Z) in place, DERIVATIVES[name](A, delta) in place,
     # the derivative computed from the output A, as barenet does.
     rng = np.random.default_rng(1)
@@ -88,6 +88,7 @@ def test_activation_matches_scikit_learn(layer, name):
 
 
 def test_softmax_matches_scikit_learn():
+    sk = pytest.importorskip("sklearn.neural_network._base")
     z = np.random.default_rng(2).standard_normal((5, 3)) * 4
     expected = z.copy()
     sk.ACTIVATIONS["softmax"](expected)

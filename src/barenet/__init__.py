@@ -26,7 +26,7 @@ _ENGINE_NAMES = (
     "ExponentialDecay", "History", "Identity", "Layer", "LeakyReLU", "Loss", "Momentum",
     "Optimizer", "RMSprop", "ReLU", "Sequential", "Sigmoid", "Softmax", "SoftmaxCrossEntropy",
     "StepDecay", "Tanh", "evaluate", "fit", "get_initializer", "gradient_check",
-    "ACTIVATIONS", "SAMPLINGS", "Nesterov", "labels_from_outputs",
+    "ACTIVATIONS", "SAMPLINGS", "Nesterov", "labels_from_outputs", "FlatParameters",
 )
 
 # Every public name of `barenet`: the module it is loaded from on first use.

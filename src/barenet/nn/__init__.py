@@ -7,7 +7,8 @@
     initializers.py  zeros, normal, uniform, LeCun, Xavier/Glorot, He/Kaiming
     optimizers.py    SGD, Momentum (Nesterov), RMSprop, Adam; L2 weight decay
     schedules.py     constant, step, exponential, cosine learning rates
-    model.py         Sequential
+    parameters.py    FlatParameters: all parameters as one vector θ, all gradients as ∇θ
+    model.py         Sequential (its layers' W, b, dW, db are views of θ and ∇θ)
     training.py      fit: the mini-batch loop, history, callbacks, early stopping
     labels.py        labels_from_outputs: the class of each row of outputs
     gradcheck.py     central-difference gradient check
@@ -33,6 +34,7 @@ from barenet.nn.losses import (
 )
 from barenet.nn.model import LAYERS, Sequential
 from barenet.nn.optimizers import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimizer, RMSprop
+from barenet.nn.parameters import FlatParameters
 from barenet.nn.schedules import SCHEDULES, Constant, Cosine, ExponentialDecay, StepDecay
 from barenet.nn.training import SAMPLINGS, Callback, History, evaluate, fit
 
@@ -40,7 +42,8 @@ __all__ = [
     "ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES", "MSE", "OPTIMIZERS", "SAMPLINGS", "SCHEDULES",
     "SGD", "Adam",
     "BinaryCrossEntropy", "Callback", "Constant", "Cosine", "CrossEntropy", "Dense", "Dropout",
-    "ExponentialDecay", "History", "Identity", "Layer", "LeakyReLU", "Loss", "Momentum", "Nesterov",
+    "ExponentialDecay", "FlatParameters", "History", "Identity", "Layer", "LeakyReLU", "Loss",
+    "Momentum", "Nesterov",
     "Optimizer", "RMSprop", "ReLU", "Sequential", "Sigmoid", "Softmax", "SoftmaxCrossEntropy",
     "StepDecay", "Tanh", "evaluate", "fit", "get_initializer", "gradient_check",
     "labels_from_outputs",

@@ -43,6 +43,7 @@ class Zeros:
     """All zeros: the usual start for biases (weights must not start equal, or units stay twins)."""
 
     def __call__(self, shape, rng, dtype=np.float32) -> np.ndarray:
+        """An array of `shape` and `dtype` holding 0 (`rng` unused)."""
         return np.zeros(shape, dtype=dtype)
 
 
@@ -53,6 +54,7 @@ class Normal:
     std: float = 0.01
 
     def __call__(self, shape, rng, dtype=np.float32) -> np.ndarray:
+        """An array of `shape`: std · z with z ~ N(0, 1) drawn from `rng`, cast to `dtype`."""
         return (rng.standard_normal(shape) * self.std).astype(dtype)
 
 
@@ -63,6 +65,7 @@ class Uniform:
     limit: float = 0.05
 
     def __call__(self, shape, rng, dtype=np.float32) -> np.ndarray:
+        """An array of `shape` drawn from U(−limit, limit) by `rng`, cast to `dtype`."""
         return rng.uniform(-self.limit, self.limit, shape).astype(dtype)
 
 
@@ -82,6 +85,7 @@ class VarianceScaling:
     distribution: str  # "normal" or "uniform"
 
     def __call__(self, shape, rng, dtype=np.float32) -> np.ndarray:
+        """An array of `shape` (fan_in, fan_out) with variance scale / fan, drawn from `rng`."""
         fan_in, fan_out = fans(tuple(shape))
         fan = fan_in if self.mode == "fan_in" else (fan_in + fan_out) / 2
         variance = self.scale / fan

@@ -12,7 +12,8 @@ The last two are fused: they take the raw scores z (logits) of the last Dense la
 the output nonlinearity. For softmax with cross-entropy, and for the sigmoid with binary
 cross-entropy, the chain rule through the nonlinearity collapses to "prediction minus target"
 (`docs/math.md` derives it), so the fused gradient is exact, cheaper, and never divides by a
-probability that rounded to 0. Their values use log-sum-exp, so no logarithm of 0 is ever taken.
+probability that rounded to 0. Their values use log-sum-exp (`log_softmax`, softplus), so no
+logarithm of 0 is ever taken.
 
 Protocol, the same as the layers': `forward(output, target) -> float`, then `backward()` returns
 ∂L/∂output with the shape and dtype of `output`. Targets are integer class labels of shape (N,)
@@ -95,39 +96,38 @@ class CrossEntropy(Loss):
         return -self.y / (self.p * self.p.dtype.type(n))
 
 
-def log_softmax(z: np.ndarray) -> np.ndarray:
-    """log p_k = z_k − m − log Σ_j e^(z_j − m), m = max_j z_j (log-sum-exp), row-wise."""
-    shifted = z - row_max(z)
+def log_softmax(z: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:
+    """log p_k = z_k − m − log Σ_j e^(z_j − m), m = max_j z_j (log-sum-exp), row-wise: (N, K) -> (N, K).
+
+    Every exponent z_j − m is ≤ 0, and the sum is ≥ 1 (its largest term is e⁰), so neither exp
+    overflows nor log meets 0. `top`: the argmax of each row, if already known (see row_max).
+    """
+    shifted = z - row_max(z, top)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 class SoftmaxCrossEntropy(Loss):
     """Softmax and cross-entropy fused, from logits z (N, K).
 
-    L = −1/N Σ_n log p_{n, y_n}, with log p from log-sum-exp; ∂L/∂z = (p − y) / N exactly,
+    L = −1/N Σ_n log p_{n, y_n}, with log p = log_softmax(z); ∂L/∂z = (p − y) / N exactly,
     since ∂L/∂z_j = Σ_k (−y_k / p_k) · p_k (δ_kj − p_j) = p_j Σ_k y_k − y_j = p_j − y_j.
-
-    With m = max_j z_j and s = Σ_j e^(z_j − m):  p = e^(z − m) / s  and  −log p_y = log s − (z_y − m),
-    so a batch needs one exp of (N, K) and one log of (N,), and p is what backward returns
-    (scaled). The argmax that gives m is kept: `labels()` of the same output reuses it.
+    p = e^(log p) is what backward returns (scaled). The argmax that gives each row's maximum
+    is kept: `labels()` of the same output reuses it.
     """
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         n = output.shape[0]
         # the predicted classes, which labels() of this same array returns without a second argmax
         self.last_output, self.last_argmax = output, output.argmax(axis=1)
-        shifted = output - row_max(output, self.last_argmax)  # z − m: every exponent ≤ 0
-        p = np.exp(shifted)
-        s = p.sum(axis=1, keepdims=True)  # (N, 1), each ≥ 1 (the largest term is e⁰)
+        log_p = log_softmax(output, self.last_argmax)  # (N, K), log-sum-exp: never log 0
         target = np.asarray(target)
-        if target.ndim == 1:  # integer labels: pick z_y − m of the true class, no one-hot needed
+        if target.ndim == 1:  # integer labels: pick log p of the true class, no one-hot needed
             self.target_labels, self.y = target, None
-            loss = (float(np.log(s).sum()) - float(shifted[np.arange(n), target].sum())) / n
+            loss = -float(log_p[np.arange(n), target].sum()) / n
         else:
             self.target_labels, self.y = None, target_matrix(target, output)
-            loss = -float(np.vdot(self.y, shifted - np.log(s))) / n  # −Σ y log p, log p = z − m − log s
-        p /= s
-        self.p = p
+            loss = -float(np.vdot(self.y, log_p)) / n  # −Σ y log p
+        self.p = np.exp(log_p, out=log_p)
         return loss
 
     def backward(self) -> np.ndarray:

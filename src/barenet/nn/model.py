@@ -21,6 +21,7 @@ from barenet.nn.activations import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, sigm
 from barenet.nn.labels import labels_from_outputs
 from barenet.nn.layer import Layer
 from barenet.nn.layers import Dense, Dropout, Identity, as_generator
+from barenet.nn.parameters import FlatParameters
 
 #: Layers by the name model files use.
 LAYERS: dict[str, type[Layer]] = {
@@ -53,7 +54,9 @@ class Sequential:
 
     forward(x, training=False) -> output         x: (batch, n_in)
     backward(grad, input_grad=True) -> ∂L/∂x     grad = ∂L/∂output; None when input_grad is False
-    parameters() -> [(parameter, gradient), ...] in a fixed order, for the optimiser
+    parameters() -> [(parameter, gradient), ...] in a fixed order: W₁, b₁, W₂, b₂, …
+    flat: FlatParameters, all parameters as one vector θ and all gradients as ∇θ; the layers'
+        W, b, dW, db are views of its pieces, and an optimiser steps `flat` (see parameters.py)
     """
 
     def __init__(self, layers: Sequence[Layer], output_activation: str | None = None) -> None:
@@ -65,39 +68,50 @@ class Sequential:
             # An activation right after Dense may overwrite Dense's fresh output (see activations).
             if isinstance(previous, Dense) and hasattr(layer, "inplace"):
                 layer.inplace = True
-        self.pack()
+        if len({id(layer) for layer in self.layers}) != len(self.layers):
+            raise ValueError("a layer appears twice in the network; give each place a layer of its own")
+        self.flat = self.gather_parameters()
 
-    def pack(self) -> None:
-        """Move all parameters into one flat array, and all their gradients into another.
+    def gather_parameters(self) -> FlatParameters:
+        """θ and ∇θ for every layer's parameters; each W, b, dW, db becomes a view of its piece.
 
-        Each layer's `W`, `b`, `dW`, `db` becomes a view (reshaped) of a consecutive piece of the
-        flat arrays, in the order of `parameters()`. Nothing else changes: they are still plain
-        arrays that layers fill in place. But an optimiser that sees the pieces tile one array
-        (`optimizers.flat_views`) updates the whole network with a few large operations instead
-        of a few per parameter: for 784-512-512-10, Adam runs 11 blocks of work instead of 15.
-        A parameter the user later replaces by another array simply ends that shortcut (the
-        optimiser then updates parameter by parameter); packing again restores it.
-        Mixed dtypes, or a parameter appearing twice, are left as they are.
+        The values the layers hold are copied into θ, in the order of `named_parameters()`.
         """
-        pairs = self.parameters()
-        params = [p for p, _ in pairs]
-        if not params or len({id(p) for p in params}) != len(params):
-            return
-        dtype = params[0].dtype
-        if any(a.dtype != dtype for pair in pairs for a in pair):
-            return
-        flat_params = np.empty(sum(p.size for p in params), dtype=dtype)
-        flat_grads = np.zeros_like(flat_params)
-        offset = 0
-        for layer in self.layers:
-            for name in layer.param_names:
-                value = getattr(layer, name)
-                end = offset + value.size
-                view = flat_params[offset:end].reshape(value.shape)
+        owners = [(i, layer, name) for i, layer in enumerate(self.layers) for name in layer.param_names]
+        values = [getattr(layer, name) for _, layer, name in owners]
+        dtypes = sorted({str(value.dtype) for value in values})
+        if len(dtypes) > 1:
+            raise ValueError(f"the layers' parameters mix {' and '.join(dtypes)}; build every layer "
+                             "with the same dtype")
+        flat = FlatParameters([(f"{i}.{name}", value.shape) for (i, _, name), value
+                               in zip(owners, values, strict=True)],
+                              dtype=values[0].dtype if values else np.float32)
+        for (_, layer, name), value, view, grad_view in zip(owners, values, flat.views,
+                                                            flat.grad_views, strict=True):
+            view[...] = value
+            setattr(layer, name, view)
+            setattr(layer, "d" + name, grad_view)
+        return flat
+
+    def rebind(self) -> None:
+        """Make every W, b, dW, db a view of θ or ∇θ again, keeping the values assigned since.
+
+        `layer.W = array` replaces the attribute, not θ's values; `fit` calls this first, so an
+        assigned array's values are copied into θ and trained. (`layer.W[...] = array` writes θ
+        directly and needs nothing.) Raises ShapeError for an array of another shape.
+        """
+        flat = self.flat
+        for key, view, grad_view in zip(flat.names, flat.views, flat.grad_views, strict=True):
+            index, name = key.split(".")
+            layer = self.layers[int(index)]
+            value = getattr(layer, name)
+            if value is not view:
+                if np.shape(value) != view.shape:
+                    raise ShapeError(f"layer {index}'s {name} was given an array of shape "
+                                     f"{np.shape(value)}; the network holds {view.shape} there")
                 view[...] = value
                 setattr(layer, name, view)
-                setattr(layer, "d" + name, flat_grads[offset:end].reshape(value.shape))
-                offset = end
+            setattr(layer, "d" + name, grad_view)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         for layer in self.layers:
@@ -133,12 +147,11 @@ class Sequential:
         ]
 
     def parameter_count(self) -> int:
-        return sum(p.size for p, _ in self.parameters())
+        return self.flat.size
 
     @property
     def dtype(self) -> np.dtype:
-        params = self.parameters()
-        return params[0][0].dtype if params else np.dtype(np.float32)
+        return self.flat.theta.dtype
 
     def check_inputs(self, x: np.ndarray, name: str = "x") -> None:
         """Raise ShapeError, in barenet's words, unless `x` is (N, n_in) numbers for this network.

@@ -1,11 +1,12 @@
-"""Optimisers: how parameters move given their gradients, sorted in order of increasing complexity.
+"""Optimisers: how the parameters θ move given their gradient g = ∇θ, simplest first.
 
-Each optimiser updates parameters in place from (parameter, gradient) pairs, in the same order at
-every step (the order of `Sequential.parameters()`), keeping its per-parameter state in that order:
+The network keeps all its parameters in one vector θ and all their gradients in one vector g
+(`FlatParameters`, see parameters.py), so an optimiser applies its rule to two long arrays, and
+its state (velocity, moment estimates) is a vector as long as θ. t = 1, 2, … counts the steps.
 
     SGD        θ ← θ − η g
     Momentum   v ← μ v + g,               θ ← θ − η v                 (heavy ball)
-               Nesterov: θ ← θ − η (g + μ v)                          (look-ahead form)
+    Nesterov   v ← μ v + g,               θ ← θ − η (g + μ v)         (look-ahead form)
     RMSprop    s ← ρ s + (1 − ρ) g²,      θ ← θ − η g / (√s + ε)
     Adam       m ← β₁ m + (1 − β₁) g,     v ← β₂ v + (1 − β₂) g²
                m̂ = m / (1 − β₁ᵗ),         v̂ = v / (1 − β₂ᵗ)           (bias correction)
@@ -13,45 +14,43 @@ every step (the order of `Sequential.parameters()`), keeping its per-parameter s
 
 SGD is Momentum with μ = 0; Adam is RMSprop with momentum on the gradient and bias correction.
 
-L2 weight decay λ adds λθ to the gradient of every weight matrix (parameters with two or more
-dimensions; biases are not decayed): g ← g + λθ, the gradient of the penalty (λ/2) ‖W‖².
+L2 weight decay λ adds λθ to the gradient of every weight matrix (the slices `weights` of θ;
+biases are not decayed): g ← g + λθ, the gradient of the penalty (λ/2) ‖W‖². It is added to ∇θ
+in place, before the rule.
 
-Speed: every update is written with in-place NumPy operations (`out=`), so a step allocates
-nothing, and it walks each parameter in blocks of `BLOCK` elements so that all the passes of one
-block (read m, v, g; write m, v, θ) stay in the CPU's cache instead of streaming from memory each
-time; for MNIST's 784-512-512-10 this halves Adam's time per step. Blocks are views: the formulas
-are the same, applied piece by piece. When the parameters are consecutive pieces of one flat
-array and the gradients of another (as `Sequential.pack` lays them out), a step updates that flat
-array as if it were a single parameter, with its state kept flat in the same way: the same
-elementwise formulas, over fewer and larger operations (no per-parameter Python overhead).
+Each rule is written for one piece of θ, g and the state, with NumPy's in-place operations
+(`out=` into one scratch buffer `tmp`) and the formula above each group of lines; two helpers
+keep it fast without changing a number:
+- `cache_blocks` hands the rule pieces of BLOCK elements, so that all its passes over a piece run
+  in the CPU's cache (for 784-512-512-10 this halves Adam's step against whole-vector passes);
+- `flush_subnormals` zeroes the state's subnormal numbers every FLUSH_EVERY steps (without it
+  an MNIST epoch slowed by ~30 % over 5 epochs of Adam).
+Memory: the state and `tmp` (BLOCK elements) are allocated at the first step. A step after that
+allocates no array memory, except that every FLUSH_EVERY-th step's flush makes two temporaries
+as long as θ (|a| and the mask).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-ParamGrad = tuple[np.ndarray, np.ndarray]
+from barenet.nn.parameters import FlatParameters
 
 #: Elements per cache block: 64 Ki float32 = 256 KiB per array, five arrays fit a 2 MiB L2 cache.
 BLOCK = 1 << 16
 
-
-def blocks(*arrays: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
-    """Matching flat views of `BLOCK` elements from arrays of one shape (each C-contiguous)."""
-    if not all(a.flags.c_contiguous for a in arrays):  # reshape would copy, and updates be lost
-        raise ValueError("RMSprop and Adam update parameters through flat views, so each must be "
-                         "C-contiguous: assign np.ascontiguousarray(value), not a transposed view")
-    flat = [a.reshape(-1) for a in arrays]  # views, since the arrays are contiguous
-    size = flat[0].size
-    for start in range(0, size, BLOCK):
-        yield tuple(f[start : start + BLOCK] for f in flat)
-
-
 #: Steps between two flushes of the state's subnormal numbers (see `flush_subnormals`).
 FLUSH_EVERY = 16
+
+
+def cache_blocks(*arrays: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
+    """Matching pieces of BLOCK elements of 1-D arrays of one length (views, in order)."""
+    for start in range(0, arrays[0].size, BLOCK):
+        yield tuple(a[start : start + BLOCK] for a in arrays)
 
 
 def flush_subnormals(a: np.ndarray) -> None:
@@ -68,25 +67,12 @@ def flush_subnormals(a: np.ndarray) -> None:
     a *= np.abs(a) >= np.finfo(a.dtype).tiny
 
 
-def flat_views(arrays: list[np.ndarray]) -> np.ndarray | None:
-    """The 1-D array of which `arrays` are consecutive C-contiguous pieces, in order, or None.
-
-    `Sequential.pack` puts a network's parameters in one such array (and gradients in another).
-    """
-    base = arrays[0].base
-    if base is None or base.ndim != 1 or not base.flags.c_contiguous:
-        return None
-    start = address = base.__array_interface__["data"][0]
-    for a in arrays:
-        if (a.base is not base or a.dtype != base.dtype or not a.flags.c_contiguous
-                or a.__array_interface__["data"][0] != address):
-            return None
-        address += a.nbytes
-    return base if address == start + base.nbytes else None
-
-
 class Optimizer:
-    """Base: learning rate η (`lr`, set each epoch by a schedule), weight decay λ, step count t."""
+    """Base: learning rate η (`lr`, set by a schedule), weight decay λ, step count t, flat state.
+
+    step(params) updates params.theta (P,) in place from params.grad (P,). A subclass names its
+    state in `init_state` and writes its update in `rule`, for one cache block at a time.
+    """
 
     def __init__(self, lr: float, weight_decay: float = 0.0) -> None:
         if not lr > 0:
@@ -96,82 +82,72 @@ class Optimizer:
         self.lr = float(lr)
         self.weight_decay = float(weight_decay)
         self.t = 0  # steps taken
-        self.state: list[dict[str, np.ndarray]] = []  # per parameter, in order
-        self._flat: tuple | None = None  # (state list, arrays, flat arrays or None): see flat()
+        self.state: dict[str, np.ndarray] = {}  # name -> (P,) buffer, e.g. Adam's "m" and "v"
+        self.shapes: list[tuple[int, ...]] = []  # the parameters' shapes: set by the first step
+        self.tmp = np.empty(0)  # scratch for one block
 
-    def step(self, params_and_grads: Iterable[ParamGrad]) -> None:
-        """Apply one update to every parameter, in place."""
-        pairs = list(params_and_grads)
-        if not self.state:
-            self.state = [self.init_state(p) for p, _ in pairs]
-        if len(self.state) != len(pairs):
-            raise ValueError(f"optimiser state holds {len(self.state)} parameters, got {len(pairs)}")
+    def step(self, params: FlatParameters) -> None:
+        """One update of θ from g = ∇θ, in place: g ← g + λθ on the weights, then the rule."""
+        theta, grad = params.theta, params.grad
+        if not self.shapes:
+            self.state, self.shapes = self.init_state(theta), list(params.shapes)
+        if self.shapes != params.shapes:
+            raise ValueError(f"this optimiser's state is for {len(self.shapes)} parameters of shapes "
+                             f"{self.shapes}, the network has {params.shapes}; use a fresh optimiser")
+        if self.tmp.size != min(theta.size, BLOCK) or self.tmp.dtype != theta.dtype:
+            self.tmp = np.empty(min(theta.size, BLOCK), dtype=theta.dtype)
         self.t += 1
-        flat = self.flat(pairs)
-        if flat is not None:  # the whole network as one parameter: same formulas, fewer calls
-            self.update(*flat)
-        else:
-            for (param, grad), state in zip(pairs, self.state, strict=True):
-                if self.weight_decay and param.ndim >= 2:
-                    grad = grad + param.dtype.type(self.weight_decay) * param  # g + λθ
-                self.update(param, grad, state)
+        if self.weight_decay:
+            for weights in params.weights:
+                for g, w in cache_blocks(grad[weights], theta[weights]):
+                    g += np.multiply(self.weight_decay, w, out=self.tmp[: g.size])  # g ← g + λθ
+        self.begin_step()
+        names = list(self.state)
+        for theta_part, g, *state in cache_blocks(theta, grad, *self.state.values()):
+            self.rule(theta_part, g, **dict(zip(names, state, strict=True)), tmp=self.tmp[: g.size])
         if self.t % FLUSH_EVERY == 0:
-            for buffer in (flat[2].values() if flat is not None else
-                           (b for s in self.state for b in s.values())):
+            for buffer in self.state.values():
                 flush_subnormals(buffer)
 
-    def flat(self, pairs: list[ParamGrad]) -> tuple[np.ndarray, np.ndarray, dict] | None:
-        """(θ, g, state) as flat arrays when the parameters and the gradients each tile one array.
-
-        The first time, each state buffer (m, v, …) is joined into one flat array and the
-        per-parameter entries of `self.state` become views of it, so `state_dict` and checkpoints
-        see the same per-parameter arrays as before. The answer is cached while the same arrays
-        come back; a replaced parameter or a loaded state makes it look again.
-        Weight decay applies to weight matrices only, so with decay it is parameter by parameter.
-        """
-        if self.weight_decay:
-            return None
-        arrays = [a for pair in pairs for a in pair]
-        cached = self._flat
-        if (cached is not None and cached[0] is self.state and len(cached[1]) == len(arrays)
-                and all(a is b for a, b in zip(arrays, cached[1], strict=True))):
-            return cached[2]
-        found = None
-        theta, grad = flat_views([p for p, _ in pairs]), flat_views([g for _, g in pairs])
-        if theta is not None and grad is not None and grad.size == theta.size:
-            state = {}
-            for name in self.state[0]:
-                joined = np.concatenate([s[name].reshape(-1) for s in self.state])
-                if joined.size != theta.size or joined.dtype != theta.dtype:
-                    break
-                offset = 0
-                for s in self.state:
-                    s[name] = joined[offset : offset + s[name].size].reshape(s[name].shape)
-                    offset += s[name].size
-                state[name] = joined
-            else:
-                found = (theta, grad, state)
-        self._flat = (self.state, arrays, found)
-        return found
-
-    def init_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
-        """The state one parameter needs (moment buffers); none by default."""
+    def init_state(self, theta: np.ndarray) -> dict[str, np.ndarray]:
+        """The state buffers this rule keeps, each shaped like θ (P,): none by default."""
         return {}
 
-    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+    def begin_step(self) -> None:
+        """Compute what every block of this step shares (Adam: the bias corrections)."""
+
+    def rule(self, theta: np.ndarray, g: np.ndarray, *, tmp: np.ndarray, **state: np.ndarray) -> None:
+        """Update one block of θ in place from the same block of g and of each state buffer.
+
+        theta, g, tmp and every state buffer: (n,) pieces, n ≤ BLOCK, at the same place of θ.
+        """
         raise NotImplementedError
 
     def config(self) -> dict[str, Any]:
         return {"lr": self.lr, "weight_decay": self.weight_decay}
 
-    # Checkpoints: the state as arrays and plain numbers, and back.
+    # Checkpoints: per parameter, as they have always been stored; one vector in memory.
     def state_dict(self) -> dict[str, Any]:
-        """{"t": steps, "buffers": [{name: array}, ...]} — copies, safe to keep."""
-        return {"t": self.t, "buffers": [{k: v.copy() for k, v in s.items()} for s in self.state]}
+        """{"t": steps, "buffers": [{name: array}, …]}: copies, one dict per parameter, in θ's order.
+
+        Each buffer is cut at its parameter's place and shaped like it (optimizer.0.m beside 0.W
+        in a checkpoint); `load_state_dict` joins them back into one vector.
+        """
+        buffers, start = [], 0
+        for shape in self.shapes if self.state else []:
+            end = start + math.prod(shape)
+            buffers.append({name: v[start:end].reshape(shape).copy() for name, v in self.state.items()})
+            start = end
+        return {"t": self.t, "buffers": buffers}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue from `state_dict()`'s result: t, and the buffers joined into (P,) vectors."""
         self.t = int(state["t"])
-        self.state = [{k: np.array(v) for k, v in s.items()} for s in state["buffers"]]
+        buffers = [b for b in state["buffers"] if b]  # SGD has none (older files: empty dicts)
+        names = list(buffers[0]) if buffers else []
+        self.state = {name: np.concatenate([np.asarray(b[name]).reshape(-1) for b in buffers])
+                      for name in names}
+        self.shapes = [tuple(np.shape(b[names[0]])) for b in buffers]
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
@@ -181,8 +157,9 @@ class Optimizer:
 class SGD(Optimizer):
     """Plain gradient descent: θ ← θ − η g."""
 
-    def update(self, param, grad, state) -> None:
-        param -= param.dtype.type(self.lr) * grad
+    def rule(self, theta, g, *, tmp):
+        """One block: θ ← θ − η g."""
+        theta -= np.multiply(float(self.lr), g, out=tmp)  # θ ← θ − η g
 
 
 class Momentum(Optimizer):
@@ -200,18 +177,20 @@ class Momentum(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
-    def init_state(self, param):
-        return {"velocity": np.zeros_like(param)}
+    def init_state(self, theta):
+        return {"velocity": np.zeros_like(theta)}
 
-    def update(self, param, grad, state) -> None:
-        mu, lr = param.dtype.type(self.momentum), param.dtype.type(self.lr)
-        v = state["velocity"]
+    def rule(self, theta, g, *, velocity, tmp):
+        """One block: v ← μ v + g, then θ ← θ − η v (Nesterov: θ ← θ − η (g + μ v))."""
+        mu, lr, v = self.momentum, float(self.lr), velocity
         v *= mu
-        v += grad  # v ← μ v + g
+        v += g  # v ← μ v + g
         if self.nesterov:
-            param -= lr * (grad + mu * v)  # θ ← θ − η (g + μ v)
+            np.multiply(mu, v, out=tmp)
+            tmp += g
+            theta -= np.multiply(lr, tmp, out=tmp)  # θ ← θ − η (g + μ v)
         else:
-            param -= lr * v  # θ ← θ − η v
+            theta -= np.multiply(lr, v, out=tmp)  # θ ← θ − η v
 
     def config(self):
         return {**super().config(), "momentum": self.momentum, "nesterov": self.nesterov}
@@ -235,23 +214,19 @@ class RMSprop(Optimizer):
         super().__init__(lr, weight_decay)
         self.rho, self.eps = float(rho), float(eps)
 
-    def init_state(self, param):
-        return {"square_avg": np.zeros_like(param)}
+    def init_state(self, theta):
+        return {"square_avg": np.zeros_like(theta)}
 
-    def update(self, param, grad, state) -> None:
-        f = param.dtype.type
-        tmp = np.empty(min(param.size, BLOCK), dtype=param.dtype)
-        for p, g, s in blocks(param, grad, state["square_avg"]):
-            t = tmp[: p.size]
-            s *= f(self.rho)
-            np.multiply(g, g, out=t)
-            t *= f(1 - self.rho)
-            s += t  # s ← ρ s + (1 − ρ) g²
-            np.sqrt(s, out=t)
-            t += f(self.eps)
-            np.divide(g, t, out=t)
-            t *= f(self.lr)
-            p -= t  # θ ← θ − η g / (√s + ε)
+    def rule(self, theta, g, *, square_avg, tmp):
+        """One block: s ← ρ s + (1 − ρ) g², then θ ← θ − η g / (√s + ε)."""
+        rho, s = self.rho, square_avg
+        # s ← ρ s + (1 − ρ) g²
+        s *= rho
+        s += np.multiply(1 - rho, np.square(g, out=tmp), out=tmp)
+        # θ ← θ − η g / (√s + ε)
+        np.sqrt(s, out=tmp)
+        tmp += self.eps
+        theta -= np.multiply(float(self.lr), np.divide(g, tmp, out=tmp), out=tmp)
 
     def config(self):
         return {**super().config(), "rho": self.rho, "eps": self.eps}
@@ -271,30 +246,30 @@ class Adam(Optimizer):
                  eps: float = 1e-8, weight_decay: float = 0.0) -> None:
         super().__init__(lr, weight_decay)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.lr_t = self.eps_t = 0.0  # this step's η_t and ε_t
 
-    def init_state(self, param):
-        return {"m": np.zeros_like(param), "v": np.zeros_like(param)}
+    def init_state(self, theta):
+        return {"m": np.zeros_like(theta), "v": np.zeros_like(theta)}
 
-    def update(self, param, grad, state) -> None:
-        f = param.dtype.type
-        b1, b2, t = self.beta1, self.beta2, self.t
-        lr_t = f(self.lr * np.sqrt(1 - b2**t) / (1 - b1**t))
-        eps_t = f(self.eps * np.sqrt(1 - b2**t))
-        tmp = np.empty(min(param.size, BLOCK), dtype=param.dtype)
-        for p, g, m, v in blocks(param, grad, state["m"], state["v"]):
-            t_ = tmp[: p.size]
-            m *= f(b1)
-            np.multiply(g, f(1 - b1), out=t_)
-            m += t_  # m ← β₁ m + (1 − β₁) g
-            v *= f(b2)
-            np.multiply(g, g, out=t_)
-            t_ *= f(1 - b2)
-            v += t_  # v ← β₂ v + (1 − β₂) g²
-            np.sqrt(v, out=t_)
-            t_ += eps_t
-            np.divide(m, t_, out=t_)
-            t_ *= lr_t
-            p -= t_  # θ ← θ − η_t m / (√v + ε_t)
+    def begin_step(self):
+        """This step's η_t and ε_t, the bias corrections folded into two numbers."""
+        correction = math.sqrt(1 - self.beta2**self.t)  # √(1 − β₂ᵗ)
+        self.lr_t = float(self.lr) * correction / (1 - self.beta1**self.t)  # η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)
+        self.eps_t = self.eps * correction  # ε_t = ε √(1 − β₂ᵗ)
+
+    def rule(self, theta, g, *, m, v, tmp):
+        """One block: the moments m, v, then θ ← θ − η_t m / (√v + ε_t) (see `begin_step`)."""
+        b1, b2 = self.beta1, self.beta2
+        # m ← β₁ m + (1 − β₁) g
+        m *= b1
+        m += np.multiply(1 - b1, g, out=tmp)
+        # v ← β₂ v + (1 − β₂) g²
+        v *= b2
+        v += np.multiply(1 - b2, np.square(g, out=tmp), out=tmp)
+        # θ ← θ − η_t m / (√v + ε_t)
+        np.sqrt(v, out=tmp)
+        tmp += self.eps_t
+        theta -= np.multiply(self.lr_t, np.divide(m, tmp, out=tmp), out=tmp)
 
     def config(self):
         return {**super().config(), "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}

@@ -17,9 +17,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Constant:
+    """η_e = η₀ for every epoch: `lr` = η₀."""
+
     lr: float
 
     def __call__(self, epoch: int) -> float:
+        """η for epoch `epoch` (0, 1, 2, …)."""
         return self.lr
 
     def config(self) -> dict[str, Any]:
@@ -28,11 +31,14 @@ class Constant:
 
 @dataclass(frozen=True)
 class StepDecay:
+    """η_e = η₀ · γ^⌊e / step_size⌋: `lr` = η₀, multiplied by `gamma` every `step_size` epochs."""
+
     lr: float
     step_size: int = 10
     gamma: float = 0.1
 
     def __call__(self, epoch: int) -> float:
+        """η for epoch `epoch` (0, 1, 2, …)."""
         return self.lr * self.gamma ** (epoch // self.step_size)
 
     def config(self) -> dict[str, Any]:
@@ -41,10 +47,13 @@ class StepDecay:
 
 @dataclass(frozen=True)
 class ExponentialDecay:
+    """η_e = η₀ · γ^e: `lr` = η₀, multiplied by `gamma` every epoch."""
+
     lr: float
     gamma: float = 0.95
 
     def __call__(self, epoch: int) -> float:
+        """η for epoch `epoch` (0, 1, 2, …)."""
         return self.lr * self.gamma**epoch
 
     def config(self) -> dict[str, Any]:
@@ -53,11 +62,17 @@ class ExponentialDecay:
 
 @dataclass(frozen=True)
 class Cosine:
+    """η_e = η_min + ½ (η₀ − η_min)(1 + cos(π e / E)): from `lr` = η₀ down to `min_lr` at E = `epochs`.
+
+    After epoch E the rate stays at η_min.
+    """
+
     lr: float
     epochs: int
     min_lr: float = 0.0
 
     def __call__(self, epoch: int) -> float:
+        """η for epoch `epoch` (0, 1, 2, …)."""
         progress = min(epoch, self.epochs) / max(self.epochs, 1)
         return self.min_lr + 0.5 * (self.lr - self.min_lr) * (1 + math.cos(math.pi * progress))
 

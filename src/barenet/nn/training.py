@@ -5,7 +5,7 @@ One step on a batch (x_b, y_b):
     output = model.forward(x_b, training=True)      forward pass, dropout active
     L      = loss.forward(output, y_b)               the batch's mean loss
     model.backward(loss.backward())                  ∂L/∂θ for every parameter θ
-    optimizer.step(model.parameters())               θ ← update(θ, ∂L/∂θ)
+    optimizer.step(model.flat)                       θ ← update(θ, ∇θ), all parameters at once
 
 Batches are vectorised: one matrix product per layer for the whole batch, no loop over samples.
 How an epoch walks the training set (`sampling`):
@@ -161,15 +161,15 @@ def evaluate(model: Sequential, loss: Loss, x: np.ndarray, y: np.ndarray,
     return total_loss / n, correct / n
 
 
-def snapshot(model: Sequential, optimizer: Optimizer) -> tuple[list[np.ndarray], dict[str, Any]]:
-    """Copies of the parameters and the optimiser state, to roll back to."""
-    return [p.copy() for p, _ in model.parameters()], optimizer.state_dict()
+def snapshot(model: Sequential, optimizer: Optimizer) -> tuple[np.ndarray, dict[str, Any]]:
+    """Copies of the parameters θ and of the optimiser's state, to roll back to."""
+    return model.flat.theta.copy(), optimizer.state_dict()
 
 
-def restore(model: Sequential, optimizer: Optimizer, saved: tuple[list[np.ndarray], dict]) -> None:
-    params, opt_state = saved
-    for (p, _), value in zip(model.parameters(), params, strict=True):
-        p[...] = value
+def restore(model: Sequential, optimizer: Optimizer, saved: tuple[np.ndarray, dict]) -> None:
+    """Put back what `snapshot` copied."""
+    theta, opt_state = saved
+    model.flat.theta[...] = theta
     optimizer.load_state_dict(opt_state)
 
 
@@ -245,7 +245,7 @@ class EarlyStopping:
 
     patience: int
     best_loss: float
-    best: tuple[list[np.ndarray], dict[str, Any]]
+    best: tuple[np.ndarray, dict[str, Any]]
     since_best: int = 0
 
     def update(self, val_loss: float, epoch: int, model: Sequential, optimizer: Optimizer,
@@ -330,13 +330,13 @@ class Run:
                     raise diverged(f"the loss became {batch_loss}", epoch, b, optimizer.lr)
                 correct += int((loss.labels(output) == lb).sum())
                 model.backward(loss.backward(), input_grad=False)
-                optimizer.step(model.parameters())
+                optimizer.step(model.flat)
             total_loss += batch_loss * len(xb)
             seen += len(xb)
             self.history.add_batch(done + b, batch_loss)
             for callback in self.callbacks:
                 callback.on_batch_end(b, batch_loss)
-        if not all(np.isfinite(p).all() for p, _ in model.parameters()):  # the last step's update
+        if not np.isfinite(model.flat.theta).all():  # the last step's update
             restore(model, optimizer, last_good)
             raise diverged("a parameter became NaN or infinite", epoch, count - 1, optimizer.lr)
         return {"epoch": epoch + 1, "train_loss": total_loss / seen, "train_accuracy": correct / seen,
@@ -378,6 +378,7 @@ def fit(
     then those at the end of the last complete epoch.
     """
     check_fit_arguments(model, x, y, batch_size, sampling, validation, early_stopping, steps)
+    model.rebind()  # a parameter assigned as a new array since: its values go into θ
     history = history if history is not None else History()
     run = Run(model, loss, optimizer, x, y, batch_size, seed, sampling, steps,
               schedule if schedule is not None else Constant(optimizer.lr), callbacks, history,
