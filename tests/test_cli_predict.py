@@ -185,8 +185,11 @@ def test_show_saves_a_figure(model, photos, tmp_path, capsys):
     with Image.open(out_png) as figure:
         width, height = figure.size
     assert width > 300 and height > 2 * 200  # two rows: the bad file is left out
-    assert main(["predict", str(path), str(paths[0]), "--show", str(tmp_path / "no" / "dir" / "f.png")]) == 1
-    assert "cannot write the figure" in capsys.readouterr().err
+    (tmp_path / "a-file").write_text("not a directory")
+    assert main(["predict", str(path), str(paths[0]), "--show", str(tmp_path / "a-file" / "f.png")]) == 1
+    assert "--show" in capsys.readouterr().err  # refused before any image is read
+    assert main(["predict", str(path), str(paths[0]), "--show", str(tmp_path / "new" / "f.png")]) == 0
+    assert (tmp_path / "new" / "f.png").is_file()  # parent directories made, as for --plot
 
 
 def test_imports_stay_light(model, photos):

@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import math
 import sys
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,9 +159,11 @@ class TrainingConfig:
 
     def validate(self, source: str = "configuration") -> None:
         """Raise ConfigError naming the first bad setting, its value, and what is allowed."""
+        _check_field_types(self, source)
         _check_types(self, source)
         _check_names(self, source)
         _check_ranges(self, source)
+        _check_schedule(self, source)
         try:
             self.augmentation()
         except ConfigError as exc:
@@ -167,6 +172,69 @@ class TrainingConfig:
 
 def _bad(source: str, name: str, value: Any, allowed: str) -> ConfigError:
     return ConfigError(f"{source}: {name} = {value!r} is invalid; {allowed}")
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    """Whether `value` (from TOML, flags or a model file) has the type a field's annotation names.
+
+    A bool is never a number; a float must be finite; a list is checked element by element.
+    """
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        return any(_matches(value, option) for option in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if typing.get_origin(hint) is list:
+        (item,) = typing.get_args(hint)
+        return isinstance(value, list) and all(_matches(v, item) for v in value)
+    if isinstance(value, bool):
+        return hint is bool
+    if hint is float:
+        return isinstance(value, (int, float)) and math.isfinite(value)
+    return isinstance(value, hint)
+
+
+def _described(hint: Any) -> str:
+    """'a string', 'a list of integers', 'a finite number', ... for a field's annotation."""
+    words = {str: "a string", int: "an integer", float: "a finite number", bool: "true or false"}
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        options = [o for o in typing.get_args(hint) if o is not type(None)]
+        return " or ".join(_described(o) for o in options) + " (or left out)"
+    if typing.get_origin(hint) is list:
+        (item,) = typing.get_args(hint)
+        return f"a list of {_described(item).split(' ', 1)[1]}s"
+    return words.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _check_field_types(config: TrainingConfig, source: str) -> None:
+    """Every setting has its field's type (checked before any value is used, in any key)."""
+    hints = typing.get_type_hints(TrainingConfig)
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        if not _matches(value, hints[f.name]):
+            raise _bad(source, f.name, value, f"expected {_described(hints[f.name])}")
+
+
+def _check_schedule(config: TrainingConfig, source: str) -> None:
+    """The learning rate stays finite and positive at every epoch, checked before training.
+
+    Every schedule is monotone between its first and last epoch once γ > 0 (step, exponential)
+    and η_min ≥ 0 (cosine), so checking those two epochs checks them all.
+    """
+    if config.schedule in ("step", "exponential") and not config.gamma > 0:
+        raise _bad(source, "gamma", config.gamma, "the decay factor must be positive, e.g. 0.5 "
+                   "(a learning rate that turns negative or zero trains nothing)")
+    if config.schedule == "cosine" and not config.min_lr >= 0:
+        raise _bad(source, "min_lr", config.min_lr, "the final learning rate must be ≥ 0")
+    schedule = build_schedule(config)
+    for epoch in (0, config.epochs - 1):
+        try:
+            lr = schedule(epoch)
+        except OverflowError:
+            lr = math.inf
+        if not (math.isfinite(lr) and lr > 0):
+            raise ConfigError(f"{source}: the {config.schedule} schedule gives learning rate {lr:g} "
+                              f"at epoch {epoch + 1}; it must stay finite and positive: change "
+                              "--lr, --gamma or --min-lr")
 
 
 def _check_type(source: str, name: str, value: Any, types: tuple[type, ...]) -> None:
@@ -272,6 +340,9 @@ def auto_init(activation: str) -> str:
     return "he_normal" if activation in ("relu", "leaky_relu") else "xavier_uniform"
 
 
+TOML_LIMIT = 1024 * 1024  # bytes: a configuration is a few hundred
+
+
 def load_toml(path: str | Path) -> dict[str, Any]:
     """The settings of a TOML file (a top-level table, or a [train] table)."""
     if sys.version_info >= (3, 11):
@@ -279,19 +350,25 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     else:  # pragma: no cover
         import tomli as tomllib
 
+    from barenet.files import FileTooLarge, NotAFile, open_regular
+
     path = Path(path)
     try:
-        with path.open("rb") as handle:
+        with open_regular(path, limit=TOML_LIMIT) as handle:  # a FIFO or /dev/zero: refused
             data = tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"{path}: configuration file not found; check the --config path") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory; --config takes a TOML file") from None
+    except (NotAFile, FileTooLarge) as exc:
+        raise ConfigError(f"{path}: {exc.strerror}; --config takes a TOML file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, RecursionError) as exc:
         raise ConfigError(f"{path}: cannot read the configuration ({exc})") from None
-    return data.get("train", data)
+    table = data.get("train", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'train' must be a table ([train] and settings under it), "
+                          f"not {type(table).__name__} {table!r}; fix the file")
+    return table
 
 
 def build(config: TrainingConfig, n_inputs: int, n_classes: int, dtype=None):

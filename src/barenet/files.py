@@ -2,6 +2,9 @@
 
     atomic_write(path, data)      bytes → path, atomically (parent directories created)
     open_regular(path, limit)     open for reading a regular file of at most `limit` bytes
+    check_output_path(path, flag) before any work: may a file be written at `path`?
+    OutputLock(path)              one process at a time writes `path`
+    temp_files_of(path)           what a killed atomic_write(path) left behind
 
 Writing: the bytes go to a temporary file beside `path` (the same directory, so the same file system and
 an atomic rename), are flushed and fsync'ed, get the mode an ordinary `open()` would give, and
@@ -20,13 +23,15 @@ file. Every reader of user files opens them with `open_regular`, which never blo
 
 from __future__ import annotations
 
+import glob
 import os
 import stat
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["FileTooLarge", "NotAFile", "atomic_write", "file_kind", "open_regular"]
+__all__ = ["FileTooLarge", "NotAFile", "OutputLock", "atomic_write", "check_output_path", "file_kind",
+           "open_regular", "temp_files_of"]
 
 
 def atomic_write(path: str | Path, data: bytes) -> Path:
@@ -123,3 +128,102 @@ def open_regular(path: str | os.PathLike, limit: int | None = None) -> BinaryIO:
         os.close(fd)
         raise
 
+
+
+def check_output_path(path: str | os.PathLike, flag: str, *, overwrite: bool = True,
+                      suffix: str | None = None) -> Path:
+    """`path` if barenet may write a file there; else ConfigError naming `flag` and the fix.
+
+    Checked before any work, so that nothing runs for an hour to fail at the end, and nothing
+    that is not the user's regular file is ever replaced: the path must not exist, or be a
+    regular file (with `overwrite`); never a FIFO, a device, a socket or a directory. Its
+    nearest existing ancestor must be a directory this process may write into. `suffix`
+    (".png") is required of the name, not silently appended.
+    """
+    from barenet.errors import ConfigError
+
+    path = Path(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:  # a component is a file (ENOTDIR), a loop, a name too long
+        raise ConfigError(f"{flag} {path}: not a path a file can be written to ({exc.strerror}); "
+                          f"choose another {flag}") from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{flag} {path}: is {file_kind(info.st_mode)}, not a file; name a file to "
+                          "write (barenet never replaces anything else)")
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise ConfigError(f"{flag} {path}: the file must end in {suffix}; name it e.g. "
+                          f"{path.name or 'out'}{suffix}")
+    if info is not None and not overwrite:
+        raise ConfigError(f"{path} already exists; choose another {flag} or pass --overwrite")
+    _check_directory(path, flag)
+    return path
+
+
+def _check_directory(path: Path, flag: str) -> None:
+    """The nearest existing ancestor of `path`'s directory is a directory we may write into."""
+    from barenet.errors import ConfigError
+
+    ancestor = path.absolute().parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ConfigError(f"{flag} {path}: {ancestor} is a file, not a directory; choose another "
+                          f"{flag}")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ConfigError(f"{flag} {path}: the directory {ancestor} is not writable (permission "
+                          f"denied); choose another {flag}")
+
+
+def temp_files_of(path: Path) -> list[Path]:
+    """Temporary files `atomic_write(path, ...)` leaves when it is killed: .<name>.*.tmp."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob(f".{glob.escape(path.name)}.*.tmp") if p.is_file())
+
+
+class OutputLock:
+    """An exclusive lock on writing `path`, held by one process at a time (fcntl.flock).
+
+    The lock is on `.<name>.lock` beside `path`; the operating system releases it when the
+    process ends, even by SIGKILL, so a stale lock never blocks the next run. The file itself
+    is removed when the lock is released.
+
+        with OutputLock(out) as lock:   # ConfigError if another process holds it
+            ...
+    """
+
+    def __init__(self, path: str | os.PathLike, flag: str = "--out") -> None:
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(f".{self.path.name}.lock")
+        self.flag = flag
+        self.fd: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        import fcntl
+
+        from barenet.errors import ConfigError
+
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise ConfigError(f"{self.path}: another barenet (process {holder}) is writing this "
+                              f"file right now; wait for it to finish or choose another "
+                              f"{self.flag}") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.fd is not None:
+            self.lock_path.unlink(missing_ok=True)
+            os.close(self.fd)  # closing releases the flock
+            self.fd = None

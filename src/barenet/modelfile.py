@@ -25,6 +25,7 @@ the new one, never half of one.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from dataclasses import dataclass, field
@@ -108,8 +109,10 @@ def save(path: str | Path, trained: TrainedModel, optimizer=None) -> Path:
     try:
         atomic_write(path, to_bytes(tensors, metadata=metadata))
     except OSError as exc:
+        fix = ("free some space on that disk, or choose an --out on another one" if exc.errno in
+               (errno.ENOSPC, errno.EDQUOT) else "choose a writable --out path")
         raise ModelFileError(f"{path}: cannot write the model file ({exc.strerror or exc}); "
-                             "choose a writable --out path") from None
+                             f"{fix}") from None
     return path
 
 

@@ -213,6 +213,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not 1 <= args.mistakes <= 100:
         raise ConfigError(f"--mistakes {args.mistakes}: expected 1 to 100 images")
+    if args.plot:  # checked before the work: a FIFO or a device is never replaced
+        from barenet.files import check_output_path
+
+        check_output_path(args.plot, "--plot", suffix=".png")
     result, arrays = score(args)
     if args.plot:
         from barenet import plots

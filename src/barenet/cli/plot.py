@@ -67,11 +67,15 @@ def run(args: argparse.Namespace) -> int:
 
     from barenet import modelfile, plots
     from barenet.errors import ConfigError, ModelFileError
+    from barenet.files import check_output_path
 
     if args.max_tiles < 1:
         raise ConfigError(f"--max-tiles {args.max_tiles}: expected at least 1")
-    trained = modelfile.load(args.model)
     wanted = targets(args)
+    for kind, path in wanted.items():  # before any work: a FIFO or device is never replaced
+        named = getattr(args, kind) is not None
+        check_output_path(path, f"--{kind}" if named else "--out", suffix=".png")
+    trained = modelfile.load(args.model)
     notes: list[str] = []
     written: list[tuple[str, Path]] = []
 

@@ -68,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
     from barenet.cli import error
     from barenet.recognize import check_image_model, class_names
 
+    if args.show:  # before any work: a PNG file, never a FIFO, a device or a directory
+        from barenet.files import check_output_path
+
+        check_output_path(args.show, "--show", suffix=".png")
     trained = modelfile.load(args.model)
     check_image_model(trained, args.model)
     results = read_images(args.images)
@@ -161,8 +165,14 @@ def save_figure(path: str, results: list[dict[str, Any]], class_names: list[str]
         for ax in (left, right):
             ax.set_xticks([])
             ax.set_yticks([])
+    import io
+
+    from barenet.files import atomic_write
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
     try:
-        fig.savefig(path, dpi=100)
+        atomic_write(path, buffer.getvalue())
     except OSError as exc:
         raise BarenetError(f"{path}: cannot write the figure ({exc.strerror or exc}); choose a "
                            "writable --show path") from None

@@ -21,7 +21,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from barenet.cli import COMMANDS
-from barenet.errors import ConfigError
+from barenet.cli.train_outputs import (
+    check_outputs,
+    checkpoint_path,
+    claimed,
+    curves_path,
+    refuse_changes,
+    refuse_finished,
+    resumed_epochs,
+    resumed_out,
+)
+from barenet.errors import BarenetError, ConfigError
 
 if TYPE_CHECKING:  # for the annotations only: the command line imports these when it runs
     from barenet.config import TrainingConfig
@@ -155,12 +165,16 @@ FLAG_FIELDS = (
 
 
 def resolve_config(args: argparse.Namespace):
-    """TrainingConfig from defaults, then --config, then flags."""
+    """TrainingConfig from defaults, then --config (checked on its own first), then flags."""
     from barenet.config import TrainingConfig, load_toml
 
     settings: dict[str, Any] = TrainingConfig().to_dict()
     if args.config:
-        settings.update(load_toml(args.config))
+        from_file = load_toml(args.config)
+        TrainingConfig.from_dict({**settings, **from_file}, str(args.config))  # the file alone
+        settings.update(from_file)
+    if args.epochs is not None and args.steps is None:
+        settings["steps"] = None  # --epochs overrides the file's steps (they are one choice)
     for name in FLAG_FIELDS:
         value = getattr(args, name)
         if value is not None:
@@ -169,10 +183,6 @@ def resolve_config(args: argparse.Namespace):
         settings["classes"] = None
     source = f"{args.config} and flags" if args.config else "flags"
     return TrainingConfig.from_dict(settings, source)
-
-
-def checkpoint_path(out: Path) -> Path:
-    return out.with_name(f"{out.stem}.checkpoint{out.suffix or '.safetensors'}")
 
 
 def default_out(dataset: str) -> Path:
@@ -215,12 +225,16 @@ class Session:
 def run(args: argparse.Namespace) -> int:
     resolved = resolve(args)
     started = time.perf_counter()
-    session = set_up(resolved, progress=not args.quiet)
-    print_plan(session, resolved, args.resume)
-    history = train(session, resolved.checkpoint, quiet=args.quiet)
-    if history is None:
-        return 130
-    save_results(session, history, resolved.out, resolved.checkpoint, plot=not args.no_plot)
+    resuming = Path(args.resume) if args.resume else None
+    with claimed(resolved.out, args.overwrite, not args.no_plot, resuming) as stale:
+        for path in stale:
+            print(f"note: removed {path}, left by an interrupted save")
+        session = set_up(resolved, progress=not args.quiet)
+        print_plan(session, resolved, args.resume)
+        history = train(session, resolved.checkpoint, quiet=args.quiet)
+        if history is None:
+            return 130
+        save_results(session, history, resolved.out, resolved.checkpoint, plot=not args.no_plot)
     print(f"done in {time.perf_counter() - started:.1f} s; try: barenet evaluate {resolved.out}")
     return 0
 
@@ -231,15 +245,12 @@ def resolve(args: argparse.Namespace) -> Resolved:
         return resolve_resumed(args)
     config = resolve_config(args)
     out = Path(config.out) if config.out else default_out(config.dataset)
-    if out.exists() and not args.overwrite:
-        raise ConfigError(f"{out} already exists; choose another --out or pass --overwrite")
-    if out.suffix != ".safetensors":
-        raise ConfigError(f"--out {out}: model files end in .safetensors")
-    return Resolved(config.replace(out=str(out)), out, checkpoint_path(out))
+    check_outputs(out, args.overwrite, not args.no_plot)
+    return Resolved(config.replace(out=str(out.absolute())), out, checkpoint_path(out))
 
 
 def resolve_resumed(args: argparse.Namespace) -> Resolved:
-    """The settings recorded in --resume's checkpoint (only --epochs and --data-dir may change)."""
+    """The settings recorded in --resume's checkpoint; what may change, see `train_outputs`."""
     from barenet import modelfile
     from barenet.config import TrainingConfig
 
@@ -249,17 +260,22 @@ def resolve_resumed(args: argparse.Namespace) -> Resolved:
                           "<name>.checkpoint.safetensors file written during training")
     settings = dict(resumed.config)
     settings.setdefault("augment", [])  # a checkpoint from before augmentation trained without
-    for name in ("epochs", "data_dir"):  # what may change when resuming
-        if getattr(args, name) is not None:
-            settings[name] = getattr(args, name)
+    refuse_changes(args, FLAG_FIELDS, settings)
+    settings["epochs"] = resumed_epochs(args, settings, len(resumed.history.records))
+    if args.data_dir is not None:
+        settings["data_dir"] = args.data_dir
+    out = resumed_out(args, settings)
+    refuse_finished(args, settings["epochs"], len(resumed.history.records), out)
+    check_outputs(out, args.overwrite, not args.no_plot, resuming=Path(args.resume))
+    settings["out"] = str(out.absolute())
     config = TrainingConfig.from_dict(settings, f"{args.resume}")
-    out = Path(config.out)
     return Resolved(config, out, checkpoint_path(out), resumed)
 
 
 def set_up(resolved: Resolved, progress: bool) -> Session:
     """Read and split the data, build the network (and restore the checkpoint's state, if any)."""
     from barenet.config import build
+    from barenet.memory import check_fits
     from barenet.nn.training import History, epochs_for_steps
     from barenet.splits import make_splits
 
@@ -271,6 +287,8 @@ def set_up(resolved: Resolved, progress: bool) -> Session:
     if config.steps is not None:  # the epochs the steps start, for the schedule and the record
         config = config.replace(epochs=epochs_for_steps(config.steps, len(splits.x_train),
                                                         config.batch_size))
+    sizes = [splits.x_train.shape[1], *config.hidden, len(splits.class_names)]
+    check_fits(sizes, config.optimizer, config.batch_size)  # before a single weight is allocated
     model, loss, optimizer, schedule = build(config, splits.x_train.shape[1], len(splits.class_names))
     history = History()
     if resumed is not None:
@@ -339,17 +357,25 @@ def epoch_images(session: Session):
 def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
     """Run the training loop with progress, epoch lines and checkpoints; None if interrupted."""
     from barenet import modelfile
-    from barenet.cli.train_progress import Checkpointer, EpochPrinter, ProgressBar
-    from barenet.errors import TrainingError
-    from barenet.nn.training import fit
+    from barenet.cli.train_progress import Checkpointer, DivergenceGuard, EpochPrinter, ProgressBar
+    from barenet.errors import ModelFileError, TrainingError
+    from barenet.nn.training import evaluate, fit
 
     config, splits, history = session.config, session.splits, session.history
     validation = (splits.x_val, splits.y_val) if len(splits.x_val) else None
+    before, _ = evaluate(session.model, session.loss, splits.x_train[:2048], splits.y_train[:2048])
 
     def save_checkpoint(done: History) -> None:  # the epochs so far
-        modelfile.save(checkpoint, session.record(done), optimizer=session.optimizer)
+        try:
+            modelfile.save(checkpoint, session.record(done), optimizer=session.optimizer)
+        except ModelFileError as exc:
+            kept = len(done.records) - 1
+            raise ModelFileError(f"{exc}" + (f"; the checkpoint after epoch {kept} is intact: "
+                                             f"resume it with barenet train --resume {checkpoint}"
+                                             if kept else "")) from None
 
-    callbacks = [ProgressBar(disable=quiet), EpochPrinter(print), Checkpointer(save_checkpoint, history)]
+    callbacks = [ProgressBar(disable=quiet), EpochPrinter(print), DivergenceGuard(before),
+                 Checkpointer(save_checkpoint, history)]
     augmenter = epoch_images(session)
     try:
         return fit(
@@ -383,6 +409,7 @@ def report_interrupt(done: int, checkpoint: Path) -> None:
 def save_results(session: Session, history: History, out: Path, checkpoint: Path, plot: bool) -> None:
     """Score the test split, save the model with its metrics, draw the curves, say where."""
     from barenet import modelfile
+    from barenet.errors import ModelFileError
     from barenet.nn.training import evaluate
 
     splits = session.splits
@@ -391,13 +418,37 @@ def save_results(session: Session, history: History, out: Path, checkpoint: Path
                "train_seconds": sum(r["seconds"] for r in history.records)}
     if history.records and history.records[-1]["val_accuracy"] is not None:
         metrics["val_accuracy"] = history.records[-1]["val_accuracy"]
-    modelfile.save(out, session.record(history, metrics))
+    try:
+        modelfile.save(out, session.record(history, metrics))
+    except ModelFileError as exc:
+        raise ModelFileError(f"{exc}; the checkpoint {checkpoint} holds the trained network: "
+                             f"resume it with barenet train --resume {checkpoint} (with --out "
+                             "elsewhere if this disk stays full)") from None
     print(f"test accuracy {test_accuracy:.2%} (loss {test_loss:.4f}) on {len(splits.x_test):,} images"
           + (f"; stopped early, best epoch {history.best_epoch}" if history.stopped_early else ""))
+    warn_if_chance(test_accuracy, splits.y_test)
     print(f"model:      {out}")
     print(f"checkpoint: {checkpoint}")
     if plot:
         from barenet.plots import learning_curves
 
-        curves = learning_curves(history, out.with_name(f"{out.stem}-curves.png"))
+        try:
+            curves = learning_curves(history, curves_path(out))
+        except OSError as exc:
+            raise BarenetError(f"the model is saved in {out}, but the learning curves could not be "
+                               f"written to {curves_path(out)} ({exc.strerror or exc}); free some "
+                               f"space, then draw them with: barenet plot {out}") from None
         print(f"curves:     {curves}")
+
+
+def warn_if_chance(accuracy: float, labels: Any) -> None:
+    """Say so on stderr when the test accuracy is no better than always answering one class."""
+    import numpy as np
+
+    if len(labels) == 0:
+        return
+    chance = float(np.bincount(labels).max()) / len(labels)  # the most common class's share
+    if accuracy <= chance + 0.02:
+        print(f"barenet: warning: test accuracy {accuracy:.2%} is chance level (always answering "
+              f"the most common class scores {chance:.2%}): the network learned nothing; try "
+              "another --lr (e.g. 0.001) or more --epochs", file=sys.stderr)

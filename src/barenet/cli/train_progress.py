@@ -72,3 +72,30 @@ class Checkpointer(Callback):
 
     def on_epoch_end(self, epoch: int, record: dict[str, Any]) -> None:
         self.save(self.history)
+
+
+class DivergenceGuard(Callback):
+    """Stops a run whose training loss exploded, with a TrainingError, before it is checkpointed.
+
+    The loop itself stops at a NaN or infinite loss; a learning rate like 1e9 instead drives the
+    loss to huge but finite values (2.4e9 from 2.3) and the weights to a useless corner. Here a
+    run diverged when an epoch's training loss exceeds FACTOR × the loss of the network before
+    training (on a sample of the training set), or is not finite.
+    """
+
+    FACTOR = 100.0
+
+    def __init__(self, reference_loss: float) -> None:
+        self.reference = max(float(reference_loss), 1e-3)
+
+    def on_epoch_end(self, epoch: int, record: dict[str, Any]) -> None:
+        import math
+
+        from barenet.errors import TrainingError
+
+        loss = record["train_loss"]
+        if not math.isfinite(loss) or loss > self.FACTOR * self.reference:
+            raise TrainingError(
+                f"training diverged: the training loss went from {self.reference:.4g} (before "
+                f"epoch 1 of this run) to {loss:.4g} in epoch {record['epoch']} (learning rate "
+                f"{record['lr']:.3g}); lower the learning rate, e.g. --lr 0.001")

@@ -1,0 +1,122 @@
+"""What `barenet train` writes, checked before any data is read, and what `--resume` may change.
+
+A run writes three files: the model (`--out`), its checkpoint beside it
+(`<stem>.checkpoint.safetensors`, after every epoch) and the learning curves
+(`<stem>-curves.png`). Before the first epoch:
+
+- each must be absent or a regular file (`barenet.files.check_output_path`), and without
+  `--overwrite` absent: a model, a checkpoint of an interrupted run or a figure already there is
+  the user's, and is never replaced silently (the checkpoint one says how to resume it);
+- the directory must be writable;
+- one process at a time writes a given `--out` (`barenet.files.OutputLock`); under the lock the
+  checks are made again (another run may have finished meanwhile), and the temporary files an
+  interrupted save of these outputs left behind are removed.
+
+`--resume CHECKPOINT` continues the run recorded in the checkpoint. Its model file is the
+recorded `out` (stored absolute; a relative one from an older checkpoint is resolved against
+the checkpoint's directory, where it was written). Only what can change soundly may be given
+with it: `--epochs` (more than the epochs done: extends the run), `--out` (a new model file and
+checkpoint; the resumed checkpoint is kept), `--data-dir` (the same data elsewhere),
+`--overwrite`, `--quiet`, `--no-plot`. Any other setting is refused with a message, never ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from barenet.errors import ConfigError
+
+RESUMABLE = ("epochs", "out", "data_dir")  # settings `--resume` may change
+
+
+def checkpoint_path(out: Path) -> Path:
+    """The checkpoint written beside the model file `out`: <stem>.checkpoint.safetensors."""
+    return out.with_name(f"{out.stem}.checkpoint{out.suffix or '.safetensors'}")
+
+
+def curves_path(out: Path) -> Path:
+    """The learning curves drawn beside the model file `out`: <stem>-curves.png."""
+    return out.with_name(f"{out.stem}-curves.png")
+
+
+def check_outputs(out: Path, overwrite: bool, plot: bool, resuming: Path | None = None) -> None:
+    """Refuse (ConfigError) outputs that are not files, not writable, or there without --overwrite.
+
+    resuming: the checkpoint being resumed, which the run rewrites by design.
+    """
+    from barenet.files import check_output_path
+
+    if out.suffix != ".safetensors":
+        raise ConfigError(f"--out {out}: model files end in .safetensors")
+    check_output_path(out, "--out", overwrite=overwrite)
+    checkpoint = checkpoint_path(out)
+    if resuming is None or checkpoint.absolute() != resuming.absolute():
+        if checkpoint.exists() and not overwrite and checkpoint.is_file():
+            raise ConfigError(f"{checkpoint} already exists (the checkpoint of an earlier run); "
+                              f"continue it with --resume {checkpoint}, or choose another --out, "
+                              "or pass --overwrite")
+        check_output_path(checkpoint, "--out", overwrite=overwrite)
+    if plot:
+        check_output_path(curves_path(out), "--out", overwrite=overwrite)
+
+
+@contextmanager
+def claimed(out: Path, overwrite: bool, plot: bool, resuming: Path | None = None) -> Iterator[list[Path]]:
+    """Hold the lock on writing `out` for the block; yields the stale temporary files removed."""
+    from barenet.files import OutputLock, temp_files_of
+
+    with OutputLock(out):
+        check_outputs(out, overwrite, plot, resuming)  # again: a run may have ended meanwhile
+        stale = [p for target in (out, checkpoint_path(out), curves_path(out))
+                 for p in temp_files_of(target)]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        yield stale
+
+
+def refuse_changes(args: argparse.Namespace, fields: tuple[str, ...], recorded: dict[str, Any]) -> None:
+    """ConfigError for the first flag given with --resume that cannot change a recorded run."""
+    if getattr(args, "config", None):
+        raise ConfigError(f"--config {args.config} cannot be combined with --resume: the run's "
+                          "settings are those recorded in the checkpoint")
+    for name in fields:
+        value = getattr(args, name, None)
+        if value is None or name in RESUMABLE:
+            continue
+        flag = "--" + name.replace("_", "-")
+        raise ConfigError(f"{flag} cannot change when resuming: the run in {args.resume} was set "
+                          f"up with {name} = {recorded.get(name)!r}; resume without {flag}, or "
+                          "start a new run without --resume")
+
+
+def resumed_epochs(args: argparse.Namespace, recorded: dict[str, Any], done: int) -> int:
+    """The epochs the resumed run ends at: --epochs (more than `done`), or the recorded ones."""
+    if args.epochs is not None:
+        if recorded.get("steps") is not None:
+            raise ConfigError(f"--epochs cannot extend the run in {args.resume}: it was set up "
+                              f"with --steps {recorded['steps']}; resume without --epochs")
+        if args.epochs <= done:
+            raise ConfigError(f"--epochs {args.epochs}: the checkpoint {args.resume} has already "
+                              f"finished {done} epoch{'' if done == 1 else 's'}; give more than "
+                              f"{done} to train further")
+        return args.epochs
+    return recorded["epochs"]  # a finished run resumed only writes its model (if that failed)
+
+
+def refuse_finished(args: argparse.Namespace, epochs: int, done: int, out: Path) -> None:
+    """A finished run whose model is there: nothing to do unless --epochs extends it."""
+    if done >= epochs and out.exists() and not args.overwrite:
+        raise ConfigError(f"the run in {args.resume} is finished ({done} of {epochs} epochs) and "
+                          f"its model {out} exists; give --epochs N with N > {done} to train further")
+
+
+def resumed_out(args: argparse.Namespace, recorded: dict[str, Any]) -> Path:
+    """The model file of a resumed run: --out, or the recorded one (relative: beside the checkpoint)."""
+    if args.out is not None:
+        return Path(args.out)
+    out = Path(recorded.get("out") or "model.safetensors")
+    return out if out.is_absolute() else Path(args.resume).parent / out.name
