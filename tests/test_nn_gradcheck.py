@@ -278,3 +278,23 @@ def test_tiny_gradients_still_catch_a_broken_backward(monkeypatch):
     # the mistake is as large as the gradients (~1e-6), thousands of times the noise (~2e-10)
     assert errors["0.W"] > 1e-3 and errors["input"] > 1e-3
     assert errors["2.W"] < TOLERANCE
+
+
+def test_a_float32_model_that_cannot_be_copied_is_checked_with_a_clear_warning():
+    class Doubling(Identity):  # a learner's own layer: not in LAYERS, so no float64 copy
+        def forward(self, x, training=False):
+            return 2 * x
+
+        def backward(self, grad_out):
+            return 2 * grad_out
+
+    model = Sequential([Dense(3, 2, rng=0), Doubling()])  # float32
+    x, y = data(4, 3, 2)
+    with pytest.warns(RuntimeWarning, match="cannot be copied to float64.*build the network with "
+                                            "dtype=np.float64"):
+        gradient_check(model, MSE(), x, y)
+
+
+def test_a_sample_of_no_entries_is_refused():
+    with pytest.raises(ValueError, match="sample must be at least 1 entry per array, got 0"):
+        gradient_check(mlp([3, 2], Tanh), MSE(), *data(2, 3, 2), sample=0)
