@@ -44,9 +44,11 @@ from speed_trainers import NETWORKS, TRAINERS
 #: Targets of issue 7 (speed).
 FLOOR_TARGET = {"N1": 1.5, "N2": 1.35}  # barenet's epoch ≤ this × the GEMM floor's
 DROPOUT_TARGET = 0.15  # dropout adds ≤ 15 % to an epoch
+AUGMENT_TARGET = 0.15  # augmentation adds ≤ 15 % to an epoch (of the network with dropout)
 INFER_TARGET = 1.2  # inference ≤ 1.2 × the forward products
 MEMORY_TARGET_MB = {"N2": 400}  # peak memory of a whole N2 training run
 BLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+AUGMENTED = ("aug affine", "aug aff+elastic", "aug aff+el sync")  # trainers with augmentation
 
 
 # ---------------------------------------------------------------- the worker (one trainer)
@@ -272,7 +274,8 @@ def table(run: dict) -> tuple[str, dict]:
     numbers = {"barenet": epoch_of("barenet"), "dropout": epoch_of("barenet+dropout"),
                "floor": floor, "torch": torch_t, "torch fused": torch_f,
                "infer": infer_of("barenet"), "floor infer": floor_infer,
-               "peak": (res.get("barenet") or {}).get("peak_mb")}
+               "peak": (res.get("barenet") or {}).get("peak_mb"),
+               "augment": {name: epoch_of(name) for name in AUGMENTED}}
     return "\n".join(lines), numbers
 
 
@@ -298,6 +301,10 @@ def targets(network: str, n: dict) -> list[str]:
     cost = ratio(n["dropout"], b)
     out.append(verdict(cost - 1 if cost else None, DROPOUT_TARGET,
                        f"{network} dropout's share of an epoch (cost − 1)"))
+    for name, seconds in n["augment"].items():
+        cost = ratio(seconds, n["dropout"])
+        out.append(verdict(cost - 1 if cost else None, AUGMENT_TARGET,
+                           f"{network} {name}: augmentation's share of an epoch (vs barenet+dropout)"))
     out.append(verdict(ratio(n["infer"], n["floor infer"]), INFER_TARGET,
                        f"{network} inference / forward GEMM floor"))
     if network in MEMORY_TARGET_MB:

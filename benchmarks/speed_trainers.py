@@ -9,6 +9,11 @@ A trainer builds one network on the float32 MNIST arrays and then answers three 
     trainer          what it runs
     barenet          `barenet.config.build` + `barenet.nn.fit`, as `barenet train` calls them
     barenet+dropout  the same with dropout 0.2 after each hidden layer (the CLI's default)
+    aug affine       barenet+dropout trained on freshly augmented images every epoch (the affine
+    aug aff+elastic  strengths of `TrainingConfig`, plus its elastic ones), made in the background
+    aug aff+el sync  thread while the epoch trains, as `barenet train --augment` does; the epoch's
+                     time includes waiting for the next epoch's images ("sync": no thread, each
+                     epoch's images made before it trains)
     gemm floor       only the matrix products of an epoch, NumPy float32, into preallocated
                      arrays: forward x·W per layer, backward xᵀ·δ per layer and δ·Wᵀ for every
                      layer but the first. No bias, no activation, no loss, no optimiser, no
@@ -144,6 +149,36 @@ class BarenetDropout(Barenet):
     dropout = 0.2
 
 
+class BarenetAugmented(BarenetDropout):
+    kinds = ("affine",)
+    prefetch = True
+
+    def __init__(self, net, x, y, seed):
+        from barenet.augment import EpochAugmenter
+
+        super().__init__(net, x, y, seed)
+        strengths = self.config.replace(augment=list(self.kinds)).augmentation()
+        self.augmenter = EpochAugmenter(x, strengths, seed, prefetch=self.prefetch)
+
+    def epoch(self):
+        from barenet.nn import fit
+
+        done = len(self.history.records) if self.history else 0
+        self.history = fit(self.model, self.loss, self.optimizer, self.x, self.y, epochs=done + 1,
+                           batch_size=self.config.batch_size, seed=self.config.seed,
+                           schedule=self.schedule, sampling="shuffle", history=self.history,
+                           epoch_inputs=self.augmenter)
+        self.augmenter.wait()  # the next epoch's images, made while this one trained, are ready
+
+
+class BarenetElastic(BarenetAugmented):
+    kinds = ("affine", "elastic")
+
+
+class BarenetElasticSync(BarenetElastic):
+    prefetch = False
+
+
 class GemmFloor(Trainer):
     """The matrix products of one epoch and nothing else: the physical limit for this network."""
 
@@ -270,6 +305,9 @@ class Sklearn(Trainer):
 TRAINERS: dict[str, tuple[type[Trainer], str | None]] = {
     "barenet": (Barenet, None),
     "barenet+dropout": (BarenetDropout, None),
+    "aug affine": (BarenetAugmented, None),
+    "aug aff+elastic": (BarenetElastic, None),
+    "aug aff+el sync": (BarenetElasticSync, None),
     "gemm floor": (GemmFloor, None),
     "torch": (Torch, "torch"),
     "torch fused": (TorchFused, "torch"),

@@ -202,3 +202,20 @@ def test_no_epoch_past_the_last_is_prefetched(digits):
     assert epochs.pending is not None and epochs.pending[0] == 1
     epochs(1)
     assert epochs.pending is None
+
+
+def test_the_figure_shows_originals_beside_their_variants(digits, tmp_path):
+    from PIL import Image
+
+    from barenet import plots
+
+    rng = np.random.default_rng(0)
+    variants = np.stack([augment(digits[:4], STRONG, rng) for _ in range(3)], axis=1)  # (4, 3, 28, 28)
+    path = plots.augmented_digits(to01(digits[:4]), {"affine + elastic": variants}, tmp_path / "a.png")
+    with Image.open(path) as image:
+        rgb = np.asarray(image.convert("RGB"))
+    assert rgb.shape[1] > rgb.shape[0]  # 4 rows of 1 + 3 digits
+    dark = (rgb.max(axis=2) < 80).mean()
+    assert 0.03 < dark < 0.4  # ink drawn dark on white
+    with pytest.raises(ValueError, match="3 rows of variants for 4 originals"):
+        plots.augmented_digits(to01(digits[:4]), {"x": variants[:3]}, tmp_path / "b.png")

@@ -56,3 +56,18 @@ def test_bad_augmentation_settings_end_in_one_clear_line(tmp_path, flags, messag
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "m.safetensors").exists()
+
+
+def test_the_best_mlp_recipe_is_a_valid_augmented_configuration():
+    from pathlib import Path
+
+    from barenet.config import TrainingConfig, build, load_toml
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "best-mlp.toml"
+    assert "barenet train --config examples/best-mlp.toml" in path.read_text(encoding="utf-8")
+    config = TrainingConfig.from_dict(load_toml(path), path.name)
+    assert config.hidden == [1024, 1024] and config.augment == ["affine", "elastic"]
+    strengths = config.augmentation()
+    assert strengths.affine and strengths.elastic_alpha > 0
+    model = build(config, 784, 10)[0]
+    assert model.parameter_count() == 784 * 1024 + 1024 + 1024 * 1024 + 1024 + 1024 * 10 + 10

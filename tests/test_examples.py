@@ -62,8 +62,12 @@ def example(name: str) -> TrainingConfig:
     return TrainingConfig.from_dict(load_toml(EXAMPLES / name), name)
 
 
+RECIPES = {"best-mlp.toml"}  # barenet's own recipes, not tutorials: tests/test_cli_augment.py
+
+
 def test_every_example_is_checked_here():
-    assert sorted(p.name for p in EXAMPLES.glob("*.toml")) == sorted(EXPECTED)
+    tutorials = [p.name for p in EXAMPLES.glob("*.toml") if p.name not in RECIPES]
+    assert sorted(tutorials) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

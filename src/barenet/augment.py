@@ -418,6 +418,11 @@ class EpochAugmenter:
             self._start(epoch + 1, images)
         return images
 
+    def wait(self) -> None:
+        """Block until the background epoch's images are ready (they stay for the next call)."""
+        if self.pending is not None:
+            self.pending[1].join()
+
     def close(self) -> None:
         """Wait for a background epoch to end (its result is dropped)."""
         if self.pending is not None:

@@ -9,6 +9,8 @@
                                             the most confident wrong predictions, as images
     evaluation(cm, class_names, images01, true, predicted, confidence, path)
                                             the confusion matrix and the gallery side by side
+    augmented_digits(originals01, groups, path)
+                                            digits beside their augmented variants, per group
 
 Every function returns the path it wrote. matplotlib is imported inside the functions (so that
 `import barenet.plots` and the command line stay fast) and used through its object-oriented API
@@ -357,4 +359,44 @@ def evaluation(cm: np.ndarray, class_names: Sequence[str], images01: np.ndarray,
                     {"left": min(0.3, 0.07 + 0.013 * longest), "right": 0.97,
                      "bottom": min(0.3, 0.1 + 0.012 * longest), "top": 0.92})
     _draw_gallery(right, images01, true, predicted, confidence, class_names, n)
+    return _save(fig, path)
+
+
+def _mosaic(images: np.ndarray, gap: int = 2) -> np.ndarray:
+    """(rows, cols, h, w) images -> one (rows·(h+gap)+gap, cols·(w+gap)+gap) array, gaps NaN."""
+    rows, cols, h, w = images.shape
+    mosaic = np.full((rows * (h + gap) + gap, cols * (w + gap) + gap), np.nan)
+    for r in range(rows):
+        for c in range(cols):
+            top, left = gap + r * (h + gap), gap + c * (w + gap)
+            mosaic[top : top + h, left : left + w] = images[r, c]
+    return mosaic
+
+
+def augmented_digits(originals01: np.ndarray, groups: dict[str, np.ndarray], path: str | Path) -> Path:
+    """Each original digit, then its augmented variants, one panel per group of variants.
+
+    originals01: (n, 28, 28) or (n, 784) pixels in [0, 1]; groups: title -> (n, k, 28, 28) or
+    (n, k, 784) variants of each original. Ink is drawn dark on white, as on paper.
+    """
+    import matplotlib
+
+    originals = np.asarray(originals01, dtype=np.float64)
+    n = len(originals)
+    side = math.isqrt(originals.reshape(n, -1).shape[1])
+    panels = {"original": originals.reshape(n, 1, side, side)}
+    for title, variants in groups.items():
+        variants = np.asarray(variants, dtype=np.float64)
+        if len(variants) != n:
+            raise ValueError(f"{title}: {len(variants)} rows of variants for {n} originals")
+        panels[title] = variants.reshape(n, -1, side, side)
+    cmap = matplotlib.colormaps["gray_r"].with_extremes(bad="white")
+    widths = [p.shape[1] for p in panels.values()]
+    tile = 0.62  # inches per digit
+    fig = _figure(tile * sum(widths) + 0.3 * len(widths), tile * n + 0.5)
+    axes = fig.subplots(1, len(panels), gridspec_kw={"width_ratios": widths})
+    for ax, (title, images) in zip(np.atleast_1d(axes), panels.items(), strict=True):
+        ax.imshow(_mosaic(images), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.set_axis_off()
     return _save(fig, path)
