@@ -100,6 +100,8 @@ def check_architecture(architecture: Any, tensors: Mapping[str, np.ndarray]) -> 
     width: int | None = None  # features flowing out of the layers so far
     for i, spec in enumerate(layers):
         kind = check_layer(i, spec)
+        if kind not in LAYER_ARGUMENTS:  # its arrays' shapes are checked when it is built
+            shapes.update(stored_arrays(i, tensors))
         if kind != "Dense":
             continue
         n_in, n_out = dense_sizes(i, spec, tensors)
@@ -111,6 +113,14 @@ def check_architecture(architecture: Any, tensors: Mapping[str, np.ndarray]) -> 
     if width is None:
         raise ModelFileError("invalid metadata: the architecture has no Dense layer; re-train")
     return shapes
+
+
+def stored_arrays(i: int, tensors: Mapping[str, np.ndarray]) -> dict[str, tuple]:
+    """{"i.name": shape} of the tensors stored for layer i (a layer type without a table above,
+    e.g. one with running statistics): `Sequential.from_config` checks them against the layer."""
+    prefix = f"{i}."
+    return {name: tuple(value.shape) for name, value in tensors.items()
+            if name.startswith(prefix) and name[len(prefix):].isidentifier()}
 
 
 def check_layer(i: int, spec: Any) -> str:
