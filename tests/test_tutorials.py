@@ -1,6 +1,8 @@
 """The tutorials (docs/tutorials/*.ipynb): each English notebook runs top to bottom and draws a figure;
 the Chinese copies (docs/tutorials/zh-CN/) have the same file names and the very same code.
 
+The path has at least eight chapters, numbered 01 to 08 in their file names.
+
 Only the English notebooks are executed (slow: a fresh kernel each, cells run in order, as a
 learner runs them); the Chinese ones differ in their prose alone, which the code-cell comparison
 proves, so running them again would test nothing new.
@@ -28,6 +30,7 @@ TUTORIALS = REPO / "docs" / "tutorials"
 CHINESE = TUTORIALS / "zh-CN"
 CELL_TIMEOUT_S = 300
 KERNEL = "barenet-test-python"
+CHAPTERS = 8  # the path of issue 13: arrays … your own digit
 
 ENGLISH = sorted(TUTORIALS.glob("*.ipynb"))
 TRANSLATED = sorted(CHINESE.glob("*.ipynb"))
@@ -111,6 +114,12 @@ def test_notebook_runs_and_draws(path, kernel_manager_class):
     assert png_outputs(notebook) >= 1, f"{path.name} ran ({seconds:.0f} s) but showed no figure"
     after = sorted(os.listdir(path.parent))
     assert after == before, f"{path.name} left files in docs/tutorials/: write into a temporary directory"
+
+
+def test_the_path_has_all_its_chapters():
+    numbers = sorted(int(p.name.split("-")[0]) for p in ENGLISH if p.name[:2].isdigit())
+    assert len(ENGLISH) >= CHAPTERS, f"{len(ENGLISH)} notebooks in docs/tutorials/, the path has {CHAPTERS}"
+    assert numbers[:CHAPTERS] == list(range(1, CHAPTERS + 1)), f"chapters numbered {numbers}"
 
 
 def test_chinese_copies_have_the_same_names():
