@@ -228,14 +228,20 @@ def test_stale_temporary_files_of_an_interrupted_save_are_removed(tmp_path, quic
     stale = [tmp_path / ".m.safetensors.k1l2d3.tmp", tmp_path / ".m.checkpoint.safetensors.x9.tmp"]
     for path in stale:
         path.write_bytes(b"half a file")
+    stale.append(tmp_path / ".other.checkpoint.safetensors.q7.tmp")  # a run of another --out
+    stale[-1].write_bytes(b"half a file")
+    running = tmp_path / ".busy.checkpoint.safetensors.z1.tmp"  # a run writing it right now
+    running.write_bytes(b"being written")
     (tmp_path / ".notes.txt.abc.tmp").write_text("someone else's")
-    assert main([*quick, "--out", str(tmp_path / "m.safetensors"), "--no-plot"]) == 0
+    with OutputLock(tmp_path / "busy.safetensors"):
+        assert main([*quick, "--out", str(tmp_path / "m.safetensors"), "--no-plot"]) == 0
     out = capsys.readouterr().out
     for path in stale:
         assert not path.exists() and f"note: removed {path}, left by an interrupted save" in out
     assert (tmp_path / ".notes.txt.abc.tmp").read_text() == "someone else's"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".notes.txt.abc.tmp", "m.checkpoint.safetensors", "m.safetensors"]
+        ".busy.checkpoint.safetensors.z1.tmp", ".notes.txt.abc.tmp", "m.checkpoint.safetensors",
+        "m.safetensors"]
 
 
 # ---- learning rates, sizes, chance -----------------------------------------------------------

@@ -9,8 +9,9 @@ A run writes three files: the model (`--out`), its checkpoint beside it
   the user's, and is never replaced silently (the checkpoint one says how to resume it);
 - the directory must be writable;
 - one process at a time writes a given `--out` (`barenet.files.OutputLock`); under the lock the
-  checks are made again (another run may have finished meanwhile), and the temporary files an
-  interrupted save of these outputs left behind are removed.
+  checks are made again (another run may have finished meanwhile), and the temporary files
+  interrupted saves left in the directory are removed: this run's, and other model files' whose
+  lock nobody holds (a run still writing keeps its own).
 
 `--resume CHECKPOINT` continues the run recorded in the checkpoint. Its model file is the
 recorded `out` (stored absolute; a relative one from an older checkpoint is resolved against
@@ -73,9 +74,37 @@ def claimed(out: Path, overwrite: bool, plot: bool, resuming: Path | None = None
         check_outputs(out, overwrite, plot, resuming)  # again: a run may have ended meanwhile
         stale = [p for target in (out, checkpoint_path(out), curves_path(out))
                  for p in temp_files_of(target)]
+        stale += others_stale_files(out.parent if str(out.parent) else Path("."), out)
         for path in stale:
             path.unlink(missing_ok=True)
         yield stale
+
+
+def owner_of(temp: Path) -> Path | None:
+    """The model file whose run wrote the temporary file `.<target>.<random>.tmp`, or None."""
+    target = temp.name[1:].rsplit(".", 2)[0]
+    for ending in (".checkpoint.safetensors", "-curves.png", ".safetensors"):
+        if target.endswith(ending):
+            return temp.with_name(target[: -len(ending)] + ".safetensors")
+    return None
+
+
+def others_stale_files(directory: Path, out: Path) -> list[Path]:
+    """Temporary files other runs' interrupted saves left in `directory`: those of a model file
+    whose lock nobody holds now (a run still writing keeps its own; `out`'s are handled apart)."""
+    from barenet.files import OutputLock
+
+    stale = []
+    for temp in sorted(directory.glob(".*.tmp")) if directory.is_dir() else []:
+        owner = owner_of(temp)
+        if owner is None or owner.name == out.name or not temp.is_file():
+            continue
+        try:
+            with OutputLock(owner):
+                stale.append(temp)
+        except ConfigError:  # that run is alive
+            continue
+    return stale
 
 
 def refuse_changes(args: argparse.Namespace, fields: tuple[str, ...], recorded: dict[str, Any]) -> None:
