@@ -45,6 +45,7 @@ from speed_trainers import NETWORKS, TRAINERS
 FLOOR_TARGET = {"N1": 1.5, "N2": 1.35}  # barenet's epoch ≤ this × the GEMM floor's
 DROPOUT_TARGET = 0.15  # dropout adds ≤ 15 % to an epoch
 AUGMENT_TARGET = 0.15  # augmentation adds ≤ 15 % to an epoch (of the network with dropout)
+BATCHNORM_TARGET = 0.10  # BatchNorm after each hidden layer adds ≤ 10 % (issue 12)
 INFER_TARGET = 1.2  # inference ≤ 1.2 × the forward products
 MEMORY_TARGET_MB = {"N2": 400}  # peak memory of a whole N2 training run
 BLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -64,7 +65,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def worker(name: str, network: str, threads: int, seed: int) -> None:
+def worker(name: str, network: str, threads: int, seed: int, clock: str = "wall") -> None:
     """Build one trainer, then answer "epoch", "predict" and "finish" lines with JSON lines."""
     import numpy as np
     from threadpoolctl import threadpool_info, threadpool_limits
@@ -102,9 +103,10 @@ def worker(name: str, network: str, threads: int, seed: int) -> None:
     for line in sys.stdin:
         command = line.strip()
         if command == "epoch":
-            started = time.perf_counter()
+            timer = time.process_time if clock == "cpu" else time.perf_counter
+            started = timer()
             trainer.epoch()
-            reply(seconds=time.perf_counter() - started)
+            reply(seconds=timer() - started)
         elif command == "predict":
             started = time.perf_counter()
             labels = trainer.predict(x_test)
@@ -134,7 +136,7 @@ class Worker:
         self.stderr = open(tmp / f"{network}-{name.replace(' ', '_').replace('(', '').replace(')', '')}.err",
                            "w+")
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker", trainer, "--networks", network,
+            [sys.executable, __file__, "--worker", trainer, "--networks", network, "--clock", args.clock,
              "--threads", str(args.threads), "--seed", str(args.seed)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=env,
         )
@@ -272,6 +274,7 @@ def table(run: dict) -> tuple[str, dict]:
         for name, seconds in sorted(profile.items(), key=lambda kv: -kv[1]):
             lines.append(f"    {name:<28} {seconds * 1e6:8.1f} µs  {seconds / total:6.1%}")
     numbers = {"barenet": epoch_of("barenet"), "dropout": epoch_of("barenet+dropout"),
+               "batchnorm": epoch_of("barenet+batchnorm"),
                "floor": floor, "torch": torch_t, "torch fused": torch_f,
                "infer": infer_of("barenet"), "floor infer": floor_infer,
                "peak": (res.get("barenet") or {}).get("peak_mb"),
@@ -305,6 +308,10 @@ def targets(network: str, n: dict) -> list[str]:
         cost = ratio(seconds, n["dropout"])
         out.append(verdict(cost - 1 if cost else None, AUGMENT_TARGET,
                            f"{network} {name}: augmentation's share of an epoch (vs barenet+dropout)"))
+    cost = ratio(n["batchnorm"], b)
+    if cost:
+        out.append(verdict(cost - 1, BATCHNORM_TARGET, f"{network} BatchNorm's share of an epoch "
+                           "(cost − 1; issue 12)"))
     out.append(verdict(ratio(n["infer"], n["floor infer"]), INFER_TARGET,
                        f"{network} inference / forward GEMM floor"))
     if network in MEMORY_TARGET_MB:
@@ -327,6 +334,8 @@ def header(args: argparse.Namespace, runs: list[dict], load_start: tuple) -> str
         + (", torch missing" if "torch" not in versions else "")
         + (", sklearn missing" if "sklearn" not in versions else ""),
         f"threads: {args.threads} (threadpoolctl; torch.set_num_threads); float32; seed {args.seed}",
+        "epoch times: " + ("CPU seconds of the worker, all threads summed (--clock cpu), not wall time"
+                           if args.clock == "cpu" else "wall seconds"),
         "BLAS (threadpoolctl, in the workers): " + "; ".join(
             f"{b['internal_api']} {b['version']} {b.get('architecture') or ''} "
             f"{b['num_threads']} threads ({Path(b['filepath']).name})" for b in blas),
@@ -353,13 +362,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="also time each part of barenet's training step (where the time goes)")
     parser.add_argument("--json", help="also write every measurement to this file")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="epoch times as wall time (default) or as the worker's CPU time, all "
+                        "threads summed: steadier on a machine others load, but not a wall time")
     parser.add_argument("--before", metavar="SRC",
                         help="also run barenet (and barenet+dropout) importing barenet from SRC, "
                         "e.g. a checkout of main: rows '… (before)' in the same run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        worker(args.worker, args.networks, args.threads, args.seed)
+        worker(args.worker, args.networks, args.threads, args.seed, args.clock)
         return 0
     networks = [n.strip() for n in args.networks.split(",") if n.strip()]
     names = [n.strip() for n in args.trainers.split(",") if n.strip()]

@@ -179,6 +179,21 @@ class BarenetElasticSync(BarenetElastic):
     prefetch = False
 
 
+class BarenetBatchNorm(Barenet):
+    """barenet with a BatchNorm after every hidden Dense layer (before its ReLU): BN's cost."""
+
+    def __init__(self, net, x, y, seed):
+        from barenet.nn import BatchNorm, Dense, Sequential
+
+        super().__init__(net, x, y, seed)
+        layers = []
+        for layer in self.model.layers:
+            layers.append(layer)
+            if isinstance(layer, Dense) and layer is not self.model.layers[-1]:
+                layers.append(BatchNorm(layer.n_out))
+        self.model = Sequential(layers, output_activation="softmax")
+
+
 class GemmFloor(Trainer):
     """The matrix products of one epoch and nothing else: the physical limit for this network."""
 
@@ -308,6 +323,7 @@ TRAINERS: dict[str, tuple[type[Trainer], str | None]] = {
     "aug affine": (BarenetAugmented, None),
     "aug aff+elastic": (BarenetElastic, None),
     "aug aff+el sync": (BarenetElasticSync, None),
+    "barenet+batchnorm": (BarenetBatchNorm, None),
     "gemm floor": (GemmFloor, None),
     "torch": (Torch, "torch"),
     "torch fused": (TorchFused, "torch"),

@@ -112,7 +112,7 @@ def test_a_loss_that_diverges_stops_with_a_clear_message(tmp_path, mnist_slice_d
 @pytest.mark.parametrize(
     ("flags", "status", "message"),
     [
-        (["--optimizer", "adamw"], 1, "optimizer = 'adamw' is invalid"),
+        (["--optimizer", "adagrad"], 1, "optimizer = 'adagrad' is invalid"),
         (["--activation", "gelu"], 1, "activation = 'gelu' is invalid"),
         (["--dropout", "1.5"], 1, "dropout"),
         (["--loss", "binary_cross_entropy"], 1, "does not go with output softmax"),

@@ -67,8 +67,19 @@ def test_every_registered_schedule_follows_its_formula():
         "exponential": lambda e: 0.1 * 0.5**e,
         "cosine": lambda e: 0.01 + 0.5 * (0.1 - 0.01) * (1 + math.cos(math.pi * e / 10)),
     }
-    assert set(expected) == set(nn.SCHEDULES)
+    # per batch s of S = 1000: the settings the configuration has, the schedule's defaults else
+    per_step = {
+        "warmup": lambda s: 0.1 * min(1, (s + 1) / 500),
+        "cosine_steps": lambda s: 0.01 + 0.5 * (0.1 - 0.01) * (1 + math.cos(math.pi * s / 1000)),
+        "one_cycle": lambda s: 0.1 / 25 + 0.5 * (0.1 - 0.1 / 25) * (1 - math.cos(math.pi * s / 300)),  # up
+        "exponential_steps": lambda s: 0.1 * 0.5**s,
+    }
+    assert set(expected) | set(per_step) == set(nn.SCHEDULES)
     for name, formula in expected.items():
         schedule = build_schedule(config.replace(schedule=name))
         for epoch in (0, 1, 4, 9):
             assert schedule(epoch) == pytest.approx(formula(epoch)), (name, epoch)
+    for name, formula in per_step.items():
+        schedule = build_schedule(config.replace(schedule=name))
+        for step in (0, 1, 120, 299):
+            assert schedule(step, 1000) == pytest.approx(formula(step)), (name, step)

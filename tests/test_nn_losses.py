@@ -144,3 +144,36 @@ def test_labels_from_outputs_is_the_one_rule_for_labels():
     np.testing.assert_array_equal(SoftmaxCrossEntropy().labels(model.forward(x)), expected)
     _, accuracy = evaluate(model, SoftmaxCrossEntropy(), x, expected)
     assert accuracy == 1.0
+
+
+def test_label_smoothing_by_hand():
+    # K = 2, ε = 0.2: the target [0, 1] becomes y' = 0.8·[0, 1] + 0.1 = [0.1, 0.9]
+    z = np.array([[0.0, np.log(3.0)]])  # p = [0.25, 0.75]
+    loss = SoftmaxCrossEntropy(label_smoothing=0.2)
+    expected = -(0.1 * np.log(0.25) + 0.9 * np.log(0.75))
+    assert loss.forward(z, np.array([1])) == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(loss.backward(), [[0.25 - 0.1, 0.75 - 0.9]], rtol=1e-12)  # p − y'
+    # the same from one-hot rows, and ε = 0 is the plain loss
+    assert loss.forward(z, np.array([[0.0, 1.0]])) == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(loss.backward(), [[0.15, -0.15]], rtol=1e-12)
+    assert SoftmaxCrossEntropy(0.0).forward(z, np.array([1])) == pytest.approx(-np.log(0.75))
+    with pytest.raises(ValueError, match="label smoothing"):
+        SoftmaxCrossEntropy(label_smoothing=1.0)
+    assert repr(SoftmaxCrossEntropy(0.1)) == "SoftmaxCrossEntropy(label_smoothing=0.1)"
+
+
+@pytest.mark.parametrize("targets", ["labels", "onehot"])
+def test_label_smoothing_gradient_check_alone_and_in_a_network_with_dropout(targets):
+    from barenet.nn import ReLU
+    from nn_helpers import check, freeze_dropout, mlp
+
+    rng = np.random.default_rng(3)
+    labels = rng.integers(0, 4, 6)
+    y = labels if targets == "labels" else np.eye(4)[labels]
+    loss = SoftmaxCrossEntropy(label_smoothing=0.1)
+    alone = mlp([5, 4], ReLU, seed=1)  # one Dense layer: the loss's gradient reaches W, b and x
+    check(alone, loss, rng.standard_normal((6, 5)), y)
+    network = mlp([5, 7, 6, 4], ReLU, seed=2, dropout=0.3)
+    x = rng.standard_normal((6, 5))
+    freeze_dropout(network, x)
+    check(network, loss, x, y, training=True)

@@ -11,11 +11,16 @@ from barenet.nn import (
     OPTIMIZERS,
     SGD,
     Adam,
+    AdamW,
     Constant,
     Cosine,
+    CosineSteps,
     ExponentialDecay,
+    ExponentialSteps,
+    LinearWarmup,
     Momentum,
     Nesterov,
+    OneCycle,
     RMSprop,
     StepDecay,
 )
@@ -172,7 +177,8 @@ def test_adam_first_step_by_hand():
 def test_state_dict_round_trip_continues_identically(name):
     make = {"sgd": lambda: SGD(0.1), "momentum": lambda: Momentum(0.1, nesterov=True),
             "nesterov": lambda: Nesterov(0.1, momentum=0.8),
-            "rmsprop": lambda: RMSprop(0.01), "adam": lambda: Adam(0.01, weight_decay=0.01)}[name]
+            "rmsprop": lambda: RMSprop(0.01), "adam": lambda: Adam(0.01, weight_decay=0.01),
+            "adamw": lambda: AdamW(0.01, weight_decay=0.1, max_norm=1.5)}[name]
     rng = np.random.default_rng(0)
     grads = [(rng.standard_normal((3, 2)), rng.standard_normal(2)) for _ in range(5)]
     params = flat(rng.standard_normal((3, 2)), rng.standard_normal(2))
@@ -276,6 +282,7 @@ HYPER = {
     "nesterov": {"lr": 0.05, "momentum": 0.8},
     "rmsprop": {"lr": 0.01, "rho": 0.9, "eps": 1e-7},
     "adam": {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+    "adamw": {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
 }
 
 
@@ -299,8 +306,109 @@ def test_fast_path_agrees_with_the_textbook_on_arrays_of_many_cache_blocks(name,
             grad_view[...] = g
         optimizer.step(params)
         for i, g in enumerate(grads):
-            if plain[i].ndim == 2:
+            if plain[i].ndim == 2 and name == "adamw":  # decoupled: θ ← θ − η λ θ, then Adam
+                plain[i] = plain[i] - hp["lr"] * weight_decay * plain[i]
+            elif plain[i].ndim == 2:
                 g = g + weight_decay * plain[i]  # L2 decay on the weight matrices only
             plain[i] = textbook_step(name, hp, plain[i], g, states[i], t)
     for view, expected in zip(params.views, plain, strict=True):
         np.testing.assert_allclose(view, expected, rtol=1e-12, atol=1e-14)
+
+
+def test_adamw_by_hand():
+    # Step 1 with η = 0.1, λ = 0.1: W shrinks by ηλ = 1 % first, W = [0.5, −1]·0.99 = [0.495, −0.99],
+    # then Adam's first step moves each weight by η g / (|g| + ε) ≈ η sign(g), g = [0.1, −0.2]:
+    # W = [0.495 − 0.1, −0.99 + 0.1] = [0.395, −0.89]. The bias is not decayed: b = [0.25 − 0.1, 0].
+    (W, b), (W2, _) = run(AdamW(0.1, weight_decay=0.1), steps=2)
+    step1 = 0.1 * np.array([0.1 / (0.1 + 1e-8), 0.2 / (0.2 + 1e-8)]) * [1, -1]
+    np.testing.assert_allclose(W, [[0.495 - step1[0], -0.99 - step1[1]]], rtol=1e-12)
+    np.testing.assert_allclose(W, [[0.395, -0.89]], rtol=1e-6)
+    np.testing.assert_allclose(b, [0.25 - 0.1 * 0.3 / (0.3 + 1e-8), 0.0], rtol=1e-12)
+    # step 2 for W[0, 0]: decay of the new value, then Adam's step 2 (worked in test_adam_first_step)
+    m_hat, v_hat = -0.021 / 0.19, 9.999e-5 / (1 - 0.999**2)
+    assert W2[0, 0] == pytest.approx(W[0, 0] * 0.99 - 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8), rel=1e-12)
+    # unlike Adam with L2, where λθ joins g and is normalised away on step 1
+    (W_l2, _), = run(Adam(0.1, weight_decay=0.1), steps=1)
+    assert not np.allclose(W_l2, W)
+    assert AdamW().weight_decay == 0.01 and OPTIMIZERS["adamw"] is AdamW
+
+
+def test_max_norm_by_hand():
+    # W (2, 2): column 0 = [3, 4] has norm 5, column 1 = [0.6, 0.8] has norm 1. With c = 2 after a
+    # zero-gradient SGD step, column 0 is scaled onto the ball, [3, 4]·2/5 = [1.2, 1.6]; column 1 stays.
+    params = flat(np.array([[3.0, 0.6], [4.0, 0.8]]), np.array([10.0, -10.0]))
+    step(SGD(0.1, max_norm=2.0), params, np.zeros((2, 2)), np.zeros(2))
+    np.testing.assert_allclose(params.views[0], [[1.2, 0.6], [1.6, 0.8]], rtol=1e-12)
+    np.testing.assert_array_equal(params.views[1], [10.0, -10.0])  # biases are not constrained
+    # after a real step: the norm is measured on the updated weights
+    params = flat(np.array([[1.0], [0.0]]), np.array([0.0]))
+    step(SGD(1.0, max_norm=1.5), params, np.array([[-2.0], [0.0]]), np.zeros(1))  # w = [3, 0]
+    np.testing.assert_allclose(params.views[0], [[1.5], [0.0]], rtol=1e-12)
+    with pytest.raises(ValueError, match="max-norm must be positive"):
+        Adam(max_norm=0.0)
+    assert Adam(max_norm=3.0).config()["max_norm"] == 3.0 and "max_norm" not in Adam().config()
+
+
+# --- per-step schedules, by hand ------------------------------------------------------------------
+
+def test_linear_warmup_by_hand():
+    warmup = LinearWarmup(0.1, warmup_steps=4)  # η₀ (s + 1) / 4, then η₀
+    assert [warmup(s, 100) for s in range(6)] == pytest.approx([0.025, 0.05, 0.075, 0.1, 0.1, 0.1])
+
+
+def test_cosine_steps_by_hand():
+    cosine = CosineSteps(0.1, min_lr=0.0, warmup_steps=2)  # S = 10: cosine over s = 2 … 10
+    assert cosine(0, 10) == pytest.approx(0.05) and cosine(1, 10) == pytest.approx(0.1)
+    assert cosine(2, 10) == pytest.approx(0.1)  # progress 0
+    assert cosine(6, 10) == pytest.approx(0.05)  # progress 4/8: half way down
+    assert cosine(9, 10) == pytest.approx(0.05 * (1 + math.cos(math.pi * 7 / 8)))
+    assert CosineSteps(0.1, min_lr=0.01)(0, 10) == pytest.approx(0.1)  # no warm-up: starts at η₀
+
+
+def test_one_cycle_by_hand():
+    cycle = OneCycle(1.0, warmup_fraction=0.25, div=10, final_div=100)  # S = 9: W = round(2.25) = 2
+    assert cycle(0, 9) == pytest.approx(0.1)  # η₀ / div
+    assert cycle(1, 9) == pytest.approx(0.55)  # half way up: 1 + (0.1 − 1)/2
+    assert cycle(2, 9) == pytest.approx(1.0)  # the peak
+    assert cycle(5, 9) == pytest.approx((1.0 + 0.001) / 2)  # half way down, to η₀ / (div · final_div)
+    assert cycle(8, 9) == pytest.approx(0.001)  # the last batch
+
+
+def test_exponential_steps_by_hand():
+    decay = ExponentialSteps(0.001, gamma=0.999)  # per iteration: η₀ · 0.999^s
+    assert decay(0, 10) == 0.001 and decay(3, 10) == pytest.approx(0.001 * 0.999**3)
+    every = ExponentialSteps(0.1, gamma=0.5, every=100)
+    assert [every(s, 1000) for s in (0, 99, 100, 250)] == pytest.approx([0.1, 0.1, 0.05, 0.025])
+
+
+def test_fit_sets_a_per_step_schedule_before_every_batch_and_resumes_identically():
+    from barenet.nn import Callback, Dense, History, Sequential, SoftmaxCrossEntropy, fit
+
+    class Rates(Callback):
+        def __init__(self, optimizer):
+            self.optimizer, self.seen = optimizer, []
+
+        def on_batch_end(self, batch, loss):
+            self.seen.append(self.optimizer.lr)
+
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((50, 3)).astype(np.float32), rng.integers(0, 2, 50)
+    schedule = OneCycle(0.05, warmup_fraction=0.3)
+    optimizer = Adam(0.05)
+    rates = Rates(optimizer)
+    straight = Sequential([Dense(3, 2, rng=0)])
+    history = fit(straight, SoftmaxCrossEntropy(), optimizer, x, y, epochs=3, batch_size=16,
+                  schedule=schedule, callbacks=[rates])
+    assert rates.seen == [schedule(s, 12) for s in range(12)]  # 4 batches × 3 epochs
+    assert history.column("lr") == [schedule(s, 12) for s in (0, 4, 8)]  # each epoch's first
+    class StopAfterOne(Callback):  # an interruption of the 3-epoch run after its first epoch
+        def on_epoch_end(self, epoch, record):
+            return True
+
+    part, part_optimizer = Sequential([Dense(3, 2, rng=0)]), Adam(0.05)
+    first = fit(part, SoftmaxCrossEntropy(), part_optimizer, x, y, epochs=3, batch_size=16,
+                schedule=schedule, callbacks=[StopAfterOne()])
+    assert len(first.records) == 1
+    fit(part, SoftmaxCrossEntropy(), part_optimizer, x, y, epochs=3, batch_size=16, schedule=schedule,
+        history=History.from_dict(first.to_dict()))
+    np.testing.assert_array_equal(part.flat.theta, straight.flat.theta)

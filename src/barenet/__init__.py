@@ -27,6 +27,7 @@ _ENGINE_NAMES = (
     "Optimizer", "RMSprop", "ReLU", "Sequential", "Sigmoid", "Softmax", "SoftmaxCrossEntropy",
     "StepDecay", "Tanh", "evaluate", "fit", "get_initializer", "gradient_check",
     "ACTIVATIONS", "SAMPLINGS", "Nesterov", "labels_from_outputs", "FlatParameters",
+    "BatchNorm", "AdamW", "CosineSteps", "ExponentialSteps", "LinearWarmup", "OneCycle",
 )
 
 # Every public name of `barenet`: the module it is loaded from on first use.

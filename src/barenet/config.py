@@ -404,6 +404,11 @@ def build_optimizer(config: TrainingConfig) -> nn.Optimizer:
 
 
 def build_schedule(config: TrainingConfig):
-    """SCHEDULES[config.schedule], its fields (lr, step_size, gamma, epochs, min_lr) from config."""
+    """SCHEDULES[config.schedule], its fields (lr, step_size, gamma, epochs, min_lr) from config.
+
+    A field the configuration has no setting for (a per-batch schedule's warmup_steps, ...) keeps
+    the schedule's default.
+    """
     cls = SCHEDULES[config.schedule]
-    return cls(**{f.name: getattr(config, f.name) for f in dataclasses.fields(cls)})
+    return cls(**{f.name: getattr(config, f.name) for f in dataclasses.fields(cls)
+                  if hasattr(config, f.name)})

@@ -34,6 +34,7 @@ OUTPUT_ACTIVATIONS = ("softmax", "sigmoid", None)
 LAYER_ARGUMENTS: dict[str, dict[str, tuple[type, ...]]] = {
     "Dense": {"n_in": (int,), "n_out": (int,), "weight_init": (str,), "bias_init": (str,)},
     "Dropout": {"p": (int, float)},
+    "BatchNorm": {"n": (int,), "momentum": (int, float), "eps": (int, float)},
     "LeakyReLU": {"alpha": (int, float)},
     "ReLU": {}, "Sigmoid": {}, "Tanh": {}, "Softmax": {}, "Identity": {},
 }
@@ -75,7 +76,7 @@ def check_record(record: Any, tensors: Mapping[str, np.ndarray]) -> None:
         raise ModelFileError(f"invalid metadata: kind {kind!r} is neither 'model' nor 'checkpoint'; "
                              "re-train")
     shapes = check_architecture(record["architecture"], tensors)
-    check_parameters(shapes, tensors)
+    check_parameters({**shapes, **buffer_shapes(record["architecture"])}, tensors)
     n_in, n_out = network_sizes(record["architecture"], tensors)
     for key in ("config", "dataset", "metrics"):
         expect(record.get(key) or {}, (dict,), key)
@@ -102,6 +103,12 @@ def check_architecture(architecture: Any, tensors: Mapping[str, np.ndarray]) -> 
         kind = check_layer(i, spec)
         if kind not in LAYER_ARGUMENTS:  # its arrays' shapes are checked when it is built
             shapes.update(stored_arrays(i, tensors))
+        if kind == "BatchNorm":
+            if spec.get("n") != width:
+                raise ModelFileError(f"invalid metadata: layer {i} (BatchNorm) normalises "
+                                     f"{spec.get('n')} features but the layers before it give {width}; "
+                                     "re-train")
+            shapes[f"{i}.gamma"] = shapes[f"{i}.beta"] = (width,)
         if kind != "Dense":
             continue
         n_in, n_out = dense_sizes(i, spec, tensors)
@@ -121,6 +128,12 @@ def stored_arrays(i: int, tensors: Mapping[str, np.ndarray]) -> dict[str, tuple]
     prefix = f"{i}."
     return {name: tuple(value.shape) for name, value in tensors.items()
             if name.startswith(prefix) and name[len(prefix):].isidentifier()}
+
+
+def buffer_shapes(architecture: dict[str, Any]) -> dict[str, tuple]:
+    """The shapes of the checked architecture's buffers: BatchNorm's running statistics (n,)."""
+    return {f"{i}.{name}": (spec["n"],) for i, spec in enumerate(architecture["layers"])
+            if spec["type"] == "BatchNorm" for name in ("running_mean", "running_var")}
 
 
 def check_layer(i: int, spec: Any) -> str:
@@ -189,7 +202,12 @@ def check_parameters(shapes: Mapping[str, tuple], tensors: Mapping[str, np.ndarr
     extra = sorted(stored - set(shapes))
     if extra:
         raise ModelFileError(f"unexpected tensor(s) {', '.join(extra[:5])} in the file; re-train")
-    for name in shapes:
+    for name, shape in shapes.items():
+        if name not in tensors:
+            raise ModelFileError(f"parameter {name} is missing from the file; re-train")
+        if tuple(tensors[name].shape) != shape:
+            raise ModelFileError(f"parameter {name} has shape {tuple(tensors[name].shape)}, the "
+                                 f"architecture needs {shape}; the file is inconsistent, re-train")
         check_array(name, tensors[name])
 
 

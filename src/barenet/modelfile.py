@@ -81,7 +81,8 @@ def save(path: str | Path, trained: TrainedModel, optimizer=None) -> Path:
     from safetensors.numpy import save as to_bytes
 
     path = Path(path)
-    tensors = {name: np.ascontiguousarray(p) for name, p in trained.model.named_parameters()}
+    tensors = {name: np.ascontiguousarray(p) for name, p in
+               [*trained.model.named_parameters(), *trained.model.named_buffers()]}
     record: dict[str, Any] = {
         "kind": "checkpoint" if optimizer is not None else trained.kind,
         "architecture": trained.model.to_config(),

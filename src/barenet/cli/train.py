@@ -295,6 +295,9 @@ def set_up(resolved: Resolved, progress: bool) -> Session:
         for (param, _), (_, saved) in zip(model.parameters(), resumed.model.named_parameters(),
                                           strict=True):
             param[...] = saved
+        for (_, buffer), (_, saved) in zip(model.named_buffers(), resumed.model.named_buffers(),
+                                           strict=True):
+            buffer[...] = saved  # BatchNorm's running statistics
         optimizer.load_state_dict({"t": resumed.optimizer["t"], "buffers": resumed.optimizer["buffers"]})
         history = resumed.history
     return Session(config, splits, model, loss, optimizer, schedule, history)

@@ -2,11 +2,13 @@
 
     layer.py         the layer protocol: forward(x, training) / backward(grad_out)
     layers.py        Dense (z = x W + b), Identity, Dropout (inverted)
+    batchnorm.py     BatchNorm: each feature normalised by its batch, then γ x̂ + β
     activations.py   ReLU, LeakyReLU, Sigmoid, Tanh, Softmax
     losses.py        MSE, CrossEntropy, SoftmaxCrossEntropy, BinaryCrossEntropy
     initializers.py  zeros, normal, uniform, LeCun, Xavier/Glorot, He/Kaiming
-    optimizers.py    SGD, Momentum (Nesterov), RMSprop, Adam; L2 weight decay
-    schedules.py     constant, step, exponential, cosine learning rates
+    optimizers.py    SGD, Momentum (Nesterov), RMSprop, Adam, AdamW; L2 weight decay, max-norm
+    schedules.py     learning rates per epoch (constant, step, exponential, cosine) and per
+                     batch (warm-up, cosine, one-cycle, exponential)
     parameters.py    FlatParameters: all parameters as one vector θ, all gradients as ∇θ
     model.py         Sequential (its layers' W, b, dW, db are views of θ and ∇θ)
     training.py      fit: the mini-batch loop, history, callbacks, early stopping
@@ -19,6 +21,7 @@ W: (n_in, n_out), b: (n_out,); the engine computes in the dtype of its parameter
 """
 
 from barenet.nn.activations import ACTIVATIONS, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from barenet.nn.batchnorm import BatchNorm
 from barenet.nn.gradcheck import gradient_check
 from barenet.nn.initializers import INITIALIZERS, get_initializer
 from barenet.nn.labels import labels_from_outputs
@@ -33,18 +36,66 @@ from barenet.nn.losses import (
     SoftmaxCrossEntropy,
 )
 from barenet.nn.model import LAYERS, Sequential
-from barenet.nn.optimizers import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimizer, RMSprop
+from barenet.nn.optimizers import OPTIMIZERS, SGD, Adam, AdamW, Momentum, Nesterov, Optimizer, RMSprop
 from barenet.nn.parameters import FlatParameters
-from barenet.nn.schedules import SCHEDULES, Constant, Cosine, ExponentialDecay, StepDecay
+from barenet.nn.schedules import (
+    SCHEDULES,
+    Constant,
+    Cosine,
+    CosineSteps,
+    ExponentialDecay,
+    ExponentialSteps,
+    LinearWarmup,
+    OneCycle,
+    StepDecay,
+)
 from barenet.nn.training import SAMPLINGS, Callback, History, evaluate, fit
 
 __all__ = [
-    "ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES", "MSE", "OPTIMIZERS", "SAMPLINGS", "SCHEDULES",
-    "SGD", "Adam",
-    "BinaryCrossEntropy", "Callback", "Constant", "Cosine", "CrossEntropy", "Dense", "Dropout",
-    "ExponentialDecay", "FlatParameters", "History", "Identity", "Layer", "LeakyReLU", "Loss",
-    "Momentum", "Nesterov",
-    "Optimizer", "RMSprop", "ReLU", "Sequential", "Sigmoid", "Softmax", "SoftmaxCrossEntropy",
-    "StepDecay", "Tanh", "evaluate", "fit", "get_initializer", "gradient_check",
+    "ACTIVATIONS",
+    "INITIALIZERS",
+    "LAYERS",
+    "LOSSES",
+    "MSE",
+    "OPTIMIZERS",
+    "SAMPLINGS",
+    "SCHEDULES",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "BatchNorm",
+    "BinaryCrossEntropy",
+    "Callback",
+    "Constant",
+    "Cosine",
+    "CosineSteps",
+    "CrossEntropy",
+    "Dense",
+    "Dropout",
+    "ExponentialDecay",
+    "ExponentialSteps",
+    "FlatParameters",
+    "History",
+    "Identity",
+    "Layer",
+    "LeakyReLU",
+    "LinearWarmup",
+    "Loss",
+    "Momentum",
+    "Nesterov",
+    "OneCycle",
+    "Optimizer",
+    "RMSprop",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "SoftmaxCrossEntropy",
+    "StepDecay",
+    "Tanh",
+    "evaluate",
+    "fit",
+    "get_initializer",
+    "gradient_check",
     "labels_from_outputs",
 ]

@@ -22,6 +22,9 @@ class Layer:
 
     #: Names of the parameter attributes, in a fixed order; the gradient of `p` is `d` + `p`.
     param_names: tuple[str, ...] = ()
+    #: Names of arrays the layer keeps but the optimiser never moves (BatchNorm's running
+    #: statistics): saved with the model like parameters.
+    buffer_names: tuple[str, ...] = ()
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         raise NotImplementedError

@@ -113,10 +113,20 @@ class SoftmaxCrossEntropy(Loss):
     since ∂L/∂z_j = Σ_k (−y_k / p_k) · p_k (δ_kj − p_j) = p_j Σ_k y_k − y_j = p_j − y_j.
     p = e^(log p) is what backward returns (scaled). The argmax that gives each row's maximum
     is kept: `labels()` of the same output reuses it.
+
+    label_smoothing ε (Szegedy et al. 2016): the target of each row becomes
+        y' = (1 − ε) y + ε / K              (most of the mass on the true class, ε spread evenly)
+    so L = −1/N Σ_n Σ_k y'_nk log p_nk and ∂L/∂z = (p − y') / N; ε = 0 is the plain loss.
     """
 
+    def __init__(self, label_smoothing: float = 0.0) -> None:
+        if not 0 <= label_smoothing < 1:
+            raise ValueError(f"label smoothing must be in [0, 1), got {label_smoothing}")
+        self.label_smoothing = float(label_smoothing)
+
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        n = output.shape[0]
+        n, k = output.shape
+        eps = self.label_smoothing
         # the predicted classes, which labels() of this same array returns without a second argmax
         self.last_output, self.last_argmax = output, output.argmax(axis=1)
         log_p = log_softmax(output, self.last_argmax)  # (N, K), log-sum-exp: never log 0
@@ -124,21 +134,33 @@ class SoftmaxCrossEntropy(Loss):
         if target.ndim == 1:  # integer labels: pick log p of the true class, no one-hot needed
             self.target_labels, self.y = target, None
             loss = -float(log_p[np.arange(n), target].sum()) / n
+            if eps:  # −Σ y' log p = (1 − ε)(−log p_y) + ε/K (−Σ_k log p_k)
+                loss = (1 - eps) * loss - eps / k * float(log_p.sum()) / n
         else:
             self.target_labels, self.y = None, target_matrix(target, output)
+            if eps:
+                self.y = self.y * output.dtype.type(1 - eps) + output.dtype.type(eps / k)  # y'
             loss = -float(np.vdot(self.y, log_p)) / n  # −Σ y log p
         self.p = np.exp(log_p, out=log_p)
         return loss
 
     def backward(self) -> np.ndarray:
-        n = self.p.shape[0]
+        """∂L/∂z = (p − y') / N, (N, K), with y' the (smoothed) one-hot targets."""
+        n, k = self.p.shape
         inv_n = self.p.dtype.type(1 / n)
         grad = self.p * inv_n
         if self.target_labels is not None:
-            grad[np.arange(n), self.target_labels] -= inv_n  # (p − y) / N, with y one-hot
+            eps = self.label_smoothing
+            if eps:
+                grad -= self.p.dtype.type(eps / k / n)  # the ε / K every class gets
+            grad[np.arange(n), self.target_labels] -= self.p.dtype.type((1 - eps) / n)  # (1 − ε) y
         else:
             grad -= self.y * inv_n
         return grad
+
+    def __repr__(self) -> str:
+        smoothing = f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
+        return f"{type(self).__name__}({smoothing})"
 
     def labels(self, output: np.ndarray) -> np.ndarray:
         if output is getattr(self, "last_output", None):

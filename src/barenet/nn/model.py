@@ -18,6 +18,7 @@ import numpy as np
 
 from barenet.errors import ShapeError
 from barenet.nn.activations import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, sigmoid, softmax
+from barenet.nn.batchnorm import BatchNorm
 from barenet.nn.labels import labels_from_outputs
 from barenet.nn.layer import Layer
 from barenet.nn.layers import Dense, Dropout, Identity, as_generator
@@ -33,6 +34,7 @@ LAYERS: dict[str, type[Layer]] = {
     "Softmax": Softmax,
     "Identity": Identity,
     "Dropout": Dropout,
+    "BatchNorm": BatchNorm,
 }
 
 OUTPUT_ACTIVATIONS = ("softmax", "sigmoid", None)
@@ -40,8 +42,11 @@ OUTPUT_ACTIVATIONS = ("softmax", "sigmoid", None)
 
 def given_parameters(index: int, layer_class: type[Layer],
                      parameters: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """{"W": ..., "b": ...} for layer `index` from {"<index>.W": ..., ...}; every one present."""
-    names = layer_class.param_names
+    """{"W": ..., "b": ...} for layer `index` from {"<index>.W": ..., ...}; every one present.
+
+    Buffers (BatchNorm's running statistics) are given the same way: "<index>.running_mean".
+    """
+    names = layer_class.param_names + layer_class.buffer_names
     missing = [f"{index}.{name}" for name in names if f"{index}.{name}" not in parameters]
     if missing:
         raise ValueError(f"parameter(s) {', '.join(missing)} of layer {index} "
@@ -65,8 +70,9 @@ class Sequential:
         self.layers = list(layers)
         self.output_activation = output_activation
         for previous, layer in zip(self.layers[:-1], self.layers[1:], strict=True):
-            # An activation right after Dense may overwrite Dense's fresh output (see activations).
-            if isinstance(previous, Dense) and hasattr(layer, "inplace"):
+            # An activation right after Dense or BatchNorm may overwrite that layer's fresh output
+            # (see activations).
+            if isinstance(previous, (Dense, BatchNorm)) and hasattr(layer, "inplace"):
                 layer.inplace = True
         if len({id(layer) for layer in self.layers}) != len(self.layers):
             raise ValueError("a layer appears twice in the network; give each place a layer of its own")
@@ -144,6 +150,14 @@ class Sequential:
             (f"{i}.{name}", getattr(layer, name))
             for i, layer in enumerate(self.layers)
             for name in layer.param_names
+        ]
+
+    def named_buffers(self) -> list[tuple[str, np.ndarray]]:
+        """("<layer index>.<name>", buffer) pairs, e.g. ("1.running_mean", μ̄): kept, never optimised."""
+        return [
+            (f"{i}.{name}", getattr(layer, name))
+            for i, layer in enumerate(self.layers)
+            for name in layer.buffer_names
         ]
 
     def parameter_count(self) -> int:
@@ -276,16 +290,17 @@ class Sequential:
             layer_class = LAYERS[kind]
             if parameters is not None:
                 args.update(given_parameters(i, layer_class, parameters))
-            if kind == "Dense":
-                args.update(rng=rng, dtype=dtype)
-            elif kind == "Dropout":
+            if kind in ("Dense", "Dropout"):
                 args.update(rng=rng)
+            if layer_class.param_names:
+                args.update(dtype=dtype)
             try:
                 layers.append(layer_class(**args))
             except ShapeError as exc:
                 raise ShapeError(f"layer {i} ({kind}): {exc}") from None
         if parameters is not None:
-            expected = {f"{i}.{name}" for i, layer in enumerate(layers) for name in layer.param_names}
+            expected = {f"{i}.{name}" for i, layer in enumerate(layers)
+                        for name in layer.param_names + layer.buffer_names}
             extra = sorted(set(parameters) - expected)
             if extra:
                 raise ValueError(f"parameter(s) {', '.join(extra)} belong to no layer of the network")

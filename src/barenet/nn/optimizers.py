@@ -16,7 +16,11 @@ SGD is Momentum with μ = 0; Adam is RMSprop with momentum on the gradient and b
 
 L2 weight decay λ adds λθ to the gradient of every weight matrix (the slices `weights` of θ;
 biases are not decayed): g ← g + λθ, the gradient of the penalty (λ/2) ‖W‖². It is added to ∇θ
-in place, before the rule.
+in place, before the rule. AdamW decouples it instead: θ ← θ − η λ θ, outside Adam's scaling.
+
+Max-norm (Srivastava et al. 2014), after the rule: every unit's incoming weights w_j (column j
+of a W of shape (n_in, n_out)) are scaled back onto the ball ‖w_j‖₂ ≤ c when they leave it:
+w_j ← w_j · min(1, c / ‖w_j‖₂).
 
 Each rule is written for one piece of θ, g and the state, with NumPy's in-place operations
 (`out=` into one scratch buffer `tmp`) and the formula above each group of lines; two helpers
@@ -67,6 +71,15 @@ def flush_subnormals(a: np.ndarray) -> None:
     a *= np.abs(a) >= np.finfo(a.dtype).tiny
 
 
+def clip_column_norms(W: np.ndarray, c: float) -> None:
+    """Max-norm, in place: w_j ← w_j · min(1, c / ‖w_j‖₂) for every column w_j of W (n_in, n_out).
+
+    Column j holds the weights into unit j; a column already inside the ball is multiplied by 1.
+    """
+    norms = np.sqrt(np.einsum("ij,ij->j", W, W))  # ‖w_j‖₂, (n_out,)
+    W *= np.minimum(1.0, c / np.maximum(norms, np.finfo(W.dtype).tiny))
+
+
 class Optimizer:
     """Base: learning rate η (`lr`, set by a schedule), weight decay λ, step count t, flat state.
 
@@ -74,20 +87,23 @@ class Optimizer:
     state in `init_state` and writes its update in `rule`, for one cache block at a time.
     """
 
-    def __init__(self, lr: float, weight_decay: float = 0.0) -> None:
+    def __init__(self, lr: float, weight_decay: float = 0.0, max_norm: float | None = None) -> None:
         if not lr > 0:
             raise ValueError(f"the learning rate must be positive, got {lr}")
         if weight_decay < 0:
             raise ValueError(f"weight decay must be ≥ 0, got {weight_decay}")
+        if max_norm is not None and not max_norm > 0:
+            raise ValueError(f"max-norm must be positive (or None for none), got {max_norm}")
         self.lr = float(lr)
         self.weight_decay = float(weight_decay)
+        self.max_norm = None if max_norm is None else float(max_norm)
         self.t = 0  # steps taken
         self.state: dict[str, np.ndarray] = {}  # name -> (P,) buffer, e.g. Adam's "m" and "v"
         self.shapes: list[tuple[int, ...]] = []  # the parameters' shapes: set by the first step
         self.tmp = np.empty(0)  # scratch for one block
 
     def step(self, params: FlatParameters) -> None:
-        """One update of θ from g = ∇θ, in place: g ← g + λθ on the weights, then the rule."""
+        """One update of θ from g = ∇θ, in place: weight decay, the rule, then max-norm."""
         theta, grad = params.theta, params.grad
         if not self.shapes:
             self.state, self.shapes = self.init_state(theta), list(params.shapes)
@@ -98,16 +114,23 @@ class Optimizer:
             self.tmp = np.empty(min(theta.size, BLOCK), dtype=theta.dtype)
         self.t += 1
         if self.weight_decay:
-            for weights in params.weights:
-                for g, w in cache_blocks(grad[weights], theta[weights]):
-                    g += np.multiply(self.weight_decay, w, out=self.tmp[: g.size])  # g ← g + λθ
+            self.decay(params)
         self.begin_step()
         names = list(self.state)
         for theta_part, g, *state in cache_blocks(theta, grad, *self.state.values()):
             self.rule(theta_part, g, **dict(zip(names, state, strict=True)), tmp=self.tmp[: g.size])
+        if self.max_norm is not None:
+            for W in params.weight_views():
+                clip_column_norms(W, self.max_norm)
         if self.t % FLUSH_EVERY == 0:
             for buffer in self.state.values():
                 flush_subnormals(buffer)
+
+    def decay(self, params: FlatParameters) -> None:
+        """L2 weight decay: g ← g + λθ on the weight matrices, the gradient of (λ/2) ‖W‖²."""
+        for weights in params.weights:
+            for g, w in cache_blocks(params.grad[weights], params.theta[weights]):
+                g += np.multiply(self.weight_decay, w, out=self.tmp[: g.size])  # g ← g + λθ
 
     def init_state(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         """The state buffers this rule keeps, each shaped like θ (P,): none by default."""
@@ -124,7 +147,9 @@ class Optimizer:
         raise NotImplementedError
 
     def config(self) -> dict[str, Any]:
-        return {"lr": self.lr, "weight_decay": self.weight_decay}
+        """The constructor's arguments (max_norm only when set)."""
+        extra = {} if self.max_norm is None else {"max_norm": self.max_norm}
+        return {"lr": self.lr, "weight_decay": self.weight_decay, **extra}
 
     # Checkpoints: per parameter, as they have always been stored; one vector in memory.
     def state_dict(self) -> dict[str, Any]:
@@ -170,8 +195,8 @@ class Momentum(Optimizer):
     """
 
     def __init__(self, lr: float, momentum: float = 0.9, nesterov: bool = False,
-                 weight_decay: float = 0.0) -> None:
-        super().__init__(lr, weight_decay)
+                 weight_decay: float = 0.0, max_norm: float | None = None) -> None:
+        super().__init__(lr, weight_decay, max_norm)
         if not 0 <= momentum < 1:
             raise ValueError(f"momentum must be in [0, 1), got {momentum}")
         self.momentum = float(momentum)
@@ -199,19 +224,22 @@ class Momentum(Optimizer):
 class Nesterov(Momentum):
     """Momentum with Nesterov's look-ahead, by its own name: v ← μ v + g, θ ← θ − η (g + μ v)."""
 
-    def __init__(self, lr: float, momentum: float = 0.9, weight_decay: float = 0.0) -> None:
-        super().__init__(lr, momentum, nesterov=True, weight_decay=weight_decay)
+    def __init__(self, lr: float, momentum: float = 0.9, weight_decay: float = 0.0,
+                 max_norm: float | None = None) -> None:
+        super().__init__(lr, momentum, nesterov=True, weight_decay=weight_decay, max_norm=max_norm)
 
     def config(self):
-        return {"lr": self.lr, "weight_decay": self.weight_decay, "momentum": self.momentum}
+        config = super().config()
+        del config["nesterov"]
+        return config
 
 
 class RMSprop(Optimizer):
     """Hinton's RMSprop: s ← ρ s + (1 − ρ) g², θ ← θ − η g / (√s + ε)."""
 
     def __init__(self, lr: float = 1e-3, rho: float = 0.9, eps: float = 1e-7,
-                 weight_decay: float = 0.0) -> None:
-        super().__init__(lr, weight_decay)
+                 weight_decay: float = 0.0, max_norm: float | None = None) -> None:
+        super().__init__(lr, weight_decay, max_norm)
         self.rho, self.eps = float(rho), float(eps)
 
     def init_state(self, theta):
@@ -243,8 +271,8 @@ class Adam(Optimizer):
     """
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8, weight_decay: float = 0.0) -> None:
-        super().__init__(lr, weight_decay)
+                 eps: float = 1e-8, weight_decay: float = 0.0, max_norm: float | None = None) -> None:
+        super().__init__(lr, weight_decay, max_norm)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.lr_t = self.eps_t = 0.0  # this step's η_t and ε_t
 
@@ -275,6 +303,26 @@ class Adam(Optimizer):
         return {**super().config(), "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter 2019), on the weight matrices:
+
+    θ ← θ − η λ θ          (the decay, outside the gradient: every weight shrinks by ηλ of itself)
+    then Adam's step from the gradient alone. With Adam's L2 decay instead, λθ enters g and is
+    divided by √v̂ like the rest, so weights with large gradients are barely decayed; here every
+    weight decays at the same rate. Biases are not decayed.
+    """
+
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, weight_decay: float = 0.01, max_norm: float | None = None) -> None:
+        super().__init__(lr, beta1, beta2, eps, weight_decay, max_norm)
+
+    def decay(self, params: FlatParameters) -> None:
+        """Decoupled decay: θ ← (1 − η λ) θ on the weight matrices, before the Adam step."""
+        shrink = 1 - float(self.lr) * self.weight_decay
+        for weights in params.weights:
+            params.theta[weights] *= shrink  # θ ← θ − η λ θ
+
+
 #: Optimisers by the name the command line and model files use.
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     "sgd": SGD,
@@ -282,4 +330,5 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
     "nesterov": Nesterov,
     "rmsprop": RMSprop,
     "adam": Adam,
+    "adamw": AdamW,
 }

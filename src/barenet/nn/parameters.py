@@ -60,6 +60,10 @@ class FlatParameters:
                              "would go nowhere): pass np.ascontiguousarray(...) once, and keep that")
         return cls([("θ", theta.shape)], theta.dtype, theta.reshape(-1), grad.reshape(-1))
 
+    def weight_views(self) -> list[np.ndarray]:
+        """The weight matrices, each a view of θ in its shape (n_in, n_out)."""
+        return [view for view in self.views if view.ndim >= 2]
+
     @property
     def size(self) -> int:
         """P, the number of parameters."""

@@ -39,7 +39,7 @@ from barenet.nn.layers import Dropout
 from barenet.nn.losses import Loss
 from barenet.nn.model import Sequential
 from barenet.nn.optimizers import Optimizer
-from barenet.nn.schedules import Constant, Schedule
+from barenet.nn.schedules import Constant, Schedule, is_per_step
 
 SAMPLINGS = ("shuffle", "sequential", "replacement")
 
@@ -161,15 +161,21 @@ def evaluate(model: Sequential, loss: Loss, x: np.ndarray, y: np.ndarray,
     return total_loss / n, correct / n
 
 
-def snapshot(model: Sequential, optimizer: Optimizer) -> tuple[np.ndarray, dict[str, Any]]:
-    """Copies of the parameters θ and of the optimiser's state, to roll back to."""
-    return model.flat.theta.copy(), optimizer.state_dict()
+Snapshot = tuple[np.ndarray, list[np.ndarray], dict[str, Any]]
 
 
-def restore(model: Sequential, optimizer: Optimizer, saved: tuple[np.ndarray, dict]) -> None:
+def snapshot(model: Sequential, optimizer: Optimizer) -> Snapshot:
+    """Copies of the parameters θ, the buffers and the optimiser's state, to roll back to."""
+    return (model.flat.theta.copy(), [b.copy() for _, b in model.named_buffers()],
+            optimizer.state_dict())
+
+
+def restore(model: Sequential, optimizer: Optimizer, saved: Snapshot) -> None:
     """Put back what `snapshot` copied."""
-    theta, opt_state = saved
+    theta, buffers, opt_state = saved
     model.flat.theta[...] = theta
+    for (_, buffer), value in zip(model.named_buffers(), buffers, strict=True):
+        buffer[...] = value
     optimizer.load_state_dict(opt_state)
 
 
@@ -245,7 +251,7 @@ class EarlyStopping:
 
     patience: int
     best_loss: float
-    best: tuple[np.ndarray, dict[str, Any]]
+    best: Snapshot
     since_best: int = 0
 
     def update(self, val_loss: float, epoch: int, model: Sequential, optimizer: Optimizer,
@@ -280,6 +286,7 @@ class Run:
     callbacks: Sequence[Callback]
     history: History
     epoch_inputs: Callable[[int], np.ndarray] | None
+    epochs: int  # of the whole run (for a per-step schedule's total: epochs · batches)
 
     def __post_init__(self) -> None:
         n = len(self.x)
@@ -309,18 +316,22 @@ class Run:
         rng = np.random.default_rng([self.seed, epoch])
         for i, layer in self.dropouts:
             layer.rng = np.random.default_rng([self.seed, epoch, i + 1])
-        optimizer.lr = self.schedule(epoch)
+        per_step = is_per_step(self.schedule)
+        total_steps = self.steps if self.steps is not None else self.epochs * self.batches
+        done = epoch * self.batches  # every epoch before this one was whole
+        optimizer.lr = self.schedule(done, total_steps) if per_step else self.schedule(epoch)
+        epoch_lr = optimizer.lr
         last_good = snapshot(model, optimizer)
         for callback in self.callbacks:
             callback.on_epoch_begin(epoch)
         x = self.inputs(epoch)
         total_loss, correct, seen = 0.0, 0, 0
-        # every epoch before this one was whole, so epoch · batches steps are done
-        done = epoch * self.batches
         count = self.batches if self.steps is None else min(self.batches, self.steps - done)
         batch_iter = mini_batches(x, self.y, self.labels, self.sampling, self.batch_size, count,
                                   rng, self.buffer)
         for b, (xb, yb, lb) in enumerate(batch_iter):
+            if per_step:
+                optimizer.lr = self.schedule(done + b, total_steps)
             # A diverging run overflows somewhere in a step; the checks below say so clearly.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 output = model.forward(xb, training=True)
@@ -340,7 +351,7 @@ class Run:
             restore(model, optimizer, last_good)
             raise diverged("a parameter became NaN or infinite", epoch, count - 1, optimizer.lr)
         return {"epoch": epoch + 1, "train_loss": total_loss / seen, "train_accuracy": correct / seen,
-                "val_loss": None, "val_accuracy": None, "lr": optimizer.lr}
+                "val_loss": None, "val_accuracy": None, "lr": epoch_lr}
 
 
 def fit(
@@ -366,7 +377,8 @@ def fit(
 
     x: (n, n_in) in the parameters' dtype; y: (n,) integer labels or (n, K) targets.
     validation: (x_val, y_val), evaluated after every epoch.
-    schedule: sets `optimizer.lr` at the start of each epoch (default: the optimiser's lr).
+    schedule: sets `optimizer.lr` at the start of each epoch, or before every batch for a
+        per-step schedule (`per_step = True`; default: the optimiser's lr).
     early_stopping: stop when the validation loss has not improved for this many epochs, and
         restore the parameters of the best epoch.
     steps: train for exactly this many batches instead of `epochs` epochs (`epochs_for_steps`).
@@ -380,11 +392,11 @@ def fit(
     check_fit_arguments(model, x, y, batch_size, sampling, validation, early_stopping, steps)
     model.rebind()  # a parameter assigned as a new array since: its values go into θ
     history = history if history is not None else History()
-    run = Run(model, loss, optimizer, x, y, batch_size, seed, sampling, steps,
-              schedule if schedule is not None else Constant(optimizer.lr), callbacks, history,
-              epoch_inputs)
     if steps is not None:
         epochs = epochs_for_steps(steps, len(x), batch_size)
+    run = Run(model, loss, optimizer, x, y, batch_size, seed, sampling, steps,
+              schedule if schedule is not None else Constant(optimizer.lr), callbacks, history,
+              epoch_inputs, epochs)
     stopper = None
     if early_stopping is not None:
         best_loss = min((r["val_loss"] for r in history.records if r["val_loss"] is not None),

@@ -1,0 +1,111 @@
+"""Batch normalisation for dense layers (Ioffe & Szegedy 2015): each feature rescaled by its batch.
+
+For every feature j (column) of a batch x (N, n), usually a Dense layer's output z:
+
+    training    μ = 1/N Σₙ xₙ,   σ² = 1/N Σₙ (xₙ − μ)²       the batch's mean and biased variance
+                x̂ = (x − μ) / s,  s = √(σ² + ε)             zero mean, unit variance, per feature
+                y = γ ⊙ x̂ + β                               learnable scale γ and shift β, (n,)
+                running_mean ← (1 − m) running_mean + m μ    and running_var from σ² the same way
+    inference   x̂ = (x − running_mean) / √(running_var + ε), y = γ ⊙ x̂ + β
+
+Backward through the batch statistics (docs/math.md derives it), with g = ∂L/∂y (N, n):
+
+    dβ = Σₙ gₙ,   dγ = Σₙ gₙ ⊙ x̂ₙ
+    dx = γ / s ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂))          means over the batch, per feature
+
+Every sample's x̂ depends on the whole batch through μ and σ², which is why dx is not simply
+γ / s ⊙ g. The running statistics are buffers, not parameters: saved with the model, never
+touched by the optimiser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from barenet.nn.layer import Layer
+from barenet.nn.layers import given_array
+
+
+class BatchNorm(Layer):
+    """y = γ ⊙ (x − μ) / √(σ² + ε) + β per feature, with the batch's μ, σ² in training.
+
+    n: features (the Dense layer's n_out); momentum m: how much of each batch's statistics goes
+    into the running ones; eps ε: keeps s away from 0. gamma, beta, running_mean, running_var:
+    given values (n,) of `dtype` (a saved model's); by default γ = 1, β = 0, mean 0, variance 1.
+    """
+
+    param_names = ("gamma", "beta")
+    buffer_names = ("running_mean", "running_var")
+
+    def __init__(
+        self,
+        n: int,
+        momentum: float = 0.1,
+        eps: float = 1e-5,
+        dtype: np.dtype | type = np.float32,
+        gamma: np.ndarray | None = None,
+        beta: np.ndarray | None = None,
+        running_mean: np.ndarray | None = None,
+        running_var: np.ndarray | None = None,
+    ) -> None:
+        if n < 1:
+            raise ValueError(f"BatchNorm needs a positive number of features, got {n}")
+        if not 0 < momentum <= 1:
+            raise ValueError(f"BatchNorm momentum must be in (0, 1], got {momentum}")
+        if not eps > 0:
+            raise ValueError(f"BatchNorm eps must be positive, got {eps}")
+        self.n, self.momentum, self.eps = int(n), float(momentum), float(eps)
+        start = {"gamma": (gamma, 1.0), "beta": (beta, 0.0), "running_mean": (running_mean, 0.0),
+                 "running_var": (running_var, 1.0)}
+        for name, (value, default) in start.items():
+            value = np.full(self.n, default, dtype=dtype) if value is None else \
+                given_array(name, value, (self.n,), dtype)
+            setattr(self, name, value)
+        self.dgamma, self.dbeta = np.zeros_like(self.gamma), np.zeros_like(self.beta)
+        self.x_hat: np.ndarray | None = None  # (N, n), kept for backward
+        self.inv_std: np.ndarray | None = None  # 1 / s, (n,)
+        self.ones: np.ndarray | None = None  # (N,) of ones: column sums as one BLAS call
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        if not training:  # an affine map: y = x · (γ / s) + (β − running_mean · γ / s)
+            scale = self.gamma / np.sqrt(self.running_var + self.eps)
+            return x * scale + (self.beta - self.running_mean * scale)
+        n = len(x)
+        ones = self.column_ones(n, x.dtype)
+        mean = (ones @ x) / n  # μ, (n,)
+        centred = x - mean  # x − μ
+        var = (ones @ np.square(centred)) / n  # σ², biased
+        self.inv_std = 1 / np.sqrt(var + self.eps)  # 1 / s
+        self.x_hat = centred
+        self.x_hat *= self.inv_std  # x̂ = (x − μ) / s
+        m = self.momentum
+        self.running_mean *= 1 - m
+        self.running_mean += m * mean  # running_mean ← (1 − m) running_mean + m μ
+        self.running_var *= 1 - m
+        self.running_var += m * var  # running_var ← (1 − m) running_var + m σ²
+        return self.x_hat * self.gamma + self.beta  # y = γ ⊙ x̂ + β
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        """Fill dγ, dβ from g = grad_out; return dx = γ / s ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂))."""
+        if self.x_hat is None:
+            raise RuntimeError("BatchNorm.backward called after no training forward")
+        x_hat, n = self.x_hat, len(grad_out)
+        ones = self.column_ones(n, grad_out.dtype)
+        np.matmul(ones, grad_out, out=self.dbeta)  # dβ = Σₙ g
+        np.matmul(ones, grad_out * x_hat, out=self.dgamma)  # dγ = Σₙ g ⊙ x̂
+        dx = x_hat * (self.dgamma / n)  # x̂ ⊙ mean(g ⊙ x̂)
+        np.subtract(grad_out, dx, out=dx)
+        dx -= self.dbeta / n  # g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)
+        dx *= self.gamma * self.inv_std  # ⊙ γ / s
+        return dx
+
+    def column_ones(self, n: int, dtype: np.dtype) -> np.ndarray:
+        """A (n,) vector of ones, kept between batches: 1ᵀ x sums the batch in one BLAS call."""
+        if self.ones is None or self.ones.shape != (n,) or self.ones.dtype != dtype:
+            self.ones = np.ones(n, dtype=dtype)
+        return self.ones
+
+    def config(self) -> dict[str, Any]:
+        return {"n": self.n, "momentum": self.momentum, "eps": self.eps}
