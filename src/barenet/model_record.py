@@ -27,6 +27,7 @@ from barenet.errors import BarenetError, ModelFileError
 MAX_LAYERS = 1000  # far beyond any MLP barenet trains (784-512-512-10 with dropout has 8)
 MAX_CLASSES = 100_000
 KINDS = ("model", "checkpoint")
+NUMBERS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds")  # per epoch
 OUTPUT_ACTIVATIONS = ("softmax", "sigmoid", None)
 
 #: The arguments each layer type's config may hold, and their JSON types. Layer types of the
@@ -78,8 +79,10 @@ def check_record(record: Any, tensors: Mapping[str, np.ndarray]) -> None:
     shapes = check_architecture(record["architecture"], tensors)
     check_parameters({**shapes, **buffer_shapes(record["architecture"])}, tensors)
     n_in, n_out = network_sizes(record["architecture"], tensors)
-    for key in ("config", "dataset", "metrics"):
-        expect(record.get(key) or {}, (dict,), key)
+    expect(record.get("config") or {}, (dict,), "config")
+    check_dataset(record.get("dataset") or {})
+    for key, value in expect(record.get("metrics") or {}, (dict,), "metrics").items():
+        expect(value, (int, float, type(None)), f"metrics.{key}")
     check_class_names(record.get("class_names"), n_out)
     check_normalization(record.get("normalization"), n_in)
     check_history(record.get("history"))
@@ -262,11 +265,27 @@ def check_history(history: Any) -> None:
     for record in records:
         expect(record, (dict,), "a history record")
         for key, value in record.items():
-            expect(value, (int, float, str, type(None)), f"history {key}")
+            types = (int,) if key == "epoch" else (int, float, type(None)) if key in NUMBERS else (
+                int, float, str, type(None))
+            expect(value, types, f"history {key}")
     for key in ("batch_steps", "batch_losses"):
         for value in expect(history.get(key, []), (list,), f"history.{key}"):
             expect(value, (int, float), f"history.{key} entry")
+    if len(history.get("batch_steps", [])) != len(history.get("batch_losses", [])):
+        raise ModelFileError("invalid metadata: history.batch_steps and history.batch_losses differ "
+                             "in length; re-train")
     expect(history.get("best_epoch"), (int, type(None)), "history.best_epoch")
+    expect(history.get("stopped_early", False), (bool,), "history.stopped_early")
+
+
+def check_dataset(dataset: Any) -> None:
+    """{"name", "sha256": {file: hex}, "canonical", "source"}: strings, a table of strings, a bool."""
+    expect(dataset, (dict,), "dataset")
+    for key in ("name", "source"):
+        expect(dataset.get(key), (str, type(None)), f"dataset.{key}")
+    expect(dataset.get("canonical"), (bool, type(None)), "dataset.canonical")
+    for file, digest in expect(dataset.get("sha256") or {}, (dict,), "dataset.sha256").items():
+        expect(digest, (str,), f"dataset.sha256 of {file[:40]}")
 
 
 def check_optimizer(optimizer: Any, shapes: Mapping[str, tuple],
