@@ -73,3 +73,24 @@ def test_bad_inputs_are_one_line_and_leave_files_alone(tmp_path, capsys):
     assert existing.read_bytes() == b"mine"
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert not (tmp_path / "a.onnx").exists() and not (tmp_path / "b.onnx").exists()
+
+
+@pytest.mark.slow
+def test_batchnorm_model_exports_with_its_running_statistics(tmp_path, mnist):
+    from barenet.modelfile import TrainedModel, save
+    from barenet.nn import Adam, BatchNorm, Dense, Dropout, ReLU, Sequential, SoftmaxCrossEntropy, fit
+
+    rng = np.random.default_rng(0)
+    model = Sequential([Dense(784, 64, rng=rng), BatchNorm(64), ReLU(), Dropout(0.1, rng=rng),
+                        Dense(64, 10, rng=rng)], output_activation="softmax")
+    pixels = to_float01(mnist.train_images[:3000]).reshape(3000, -1)
+    fit(model, SoftmaxCrossEntropy(), Adam(1e-3), pixels, mnist.train_labels[:3000], epochs=2)
+    batchnorm = model.layers[1]
+    assert not np.allclose(batchnorm.running_mean, 0)  # statistics were learned, so they matter
+    path = save(tmp_path / "bn.safetensors", TrainedModel(model, class_names=[str(k) for k in range(10)]))
+    assert main(["export", str(path), "--onnx", str(tmp_path / "bn.onnx")]) == 0
+    test = to_float01(mnist.test_images).reshape(10_000, -1)
+    expected = load(path).predict_proba(test)
+    got = onnx_probabilities(tmp_path / "bn.onnx", test)
+    np.testing.assert_array_equal(got.argmax(axis=1), expected.argmax(axis=1))
+    np.testing.assert_allclose(got, expected, atol=1e-5, rtol=0)
