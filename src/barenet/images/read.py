@@ -95,11 +95,15 @@ def reduced(img: Image.Image, max_side: int) -> Image.Image:
     """`img` shrunk by an integer factor k (mean of each k×k block) while its longest side is at
     least 2·max_side, in its own mode: what follows (conversion to float, compositing) then
     works on k² times fewer pixels. A 4096×4096 RGBA drawing becomes 1024×1024 (k = 4) before
-    it costs ~550 MB as float arrays. Modes Pillow cannot reduce (palette, 1-bit) are kept.
+    it costs ~550 MB as float arrays. Palette and 1-bit images become gray (RGBA with
+    transparency) first; a mode Pillow cannot reduce is kept as it is.
     """
     factor = max(img.size) // max_side
-    if factor < 2 or img.mode in ("P", "1"):
+    if factor < 2:
         return img
+    if img.mode in ("P", "PA", "1"):  # reduce averages numbers, not palette indices: colours first
+        alpha = img.mode == "PA" or "transparency" in img.info
+        img = img.convert("RGBA" if alpha else "L")  # L: the palette's luma, as _to_gray takes
     try:
         return img.reduce(factor)
     except (ValueError, NotImplementedError):
