@@ -4,6 +4,7 @@ is recognised by its file names, and the message for missing files names the CSV
 from __future__ import annotations
 
 import gzip
+import os
 import subprocess
 import sys
 
@@ -86,3 +87,31 @@ def test_files_not_found_mentions_the_csv_layout(tmp_path, monkeypatch):
         assert str(raised.value).endswith(HINT) and "\n" not in str(raised.value)
     with pytest.raises(DataError, match=r"fashion-mnist_train\.csv and fashion-mnist_test\.csv"):
         load_dataset("fashion-mnist", tmp_path, download=False)
+
+
+def test_a_data_file_that_is_a_fifo_or_device_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "train.csv"
+    os.mkfifo(fifo)
+    code = ("import sys; from barenet.data.csv_import import load_csv; from barenet.errors import "
+            "DataError\nfor p in sys.argv[1:]:\n    try: load_csv(p)\n    except DataError as e: "
+            "print(e)")
+    result = subprocess.run([sys.executable, "-c", code, str(fifo), "/dev/zero"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines() == [
+        f"{fifo}: is a FIFO (named pipe), not a regular file; put the dataset's file there",
+        "/dev/zero: is a character device, not a regular file; put the dataset's file there"]
+
+
+def test_a_gzip_bomb_and_a_huge_file_are_refused_by_size(tmp_path, monkeypatch):
+    from barenet.data import idx
+
+    monkeypatch.setattr(idx, "DATA_LIMIT", 10_000)
+    bomb = tmp_path / "train-images-idx3-ubyte.gz"
+    bomb.write_bytes(gzip.compress(b"\0" * 50_000))  # 10 GB of zeros in 10 MB, scaled down
+    with pytest.raises(DataError, match="inflates to more than 10,000 bytes"):
+        idx.read_idx_bytes(bomb)
+    huge = tmp_path / "train-labels-idx1-ubyte"
+    with open(huge, "wb") as handle:
+        handle.truncate(10_001)  # sparse: nothing read, refused by its size
+    with pytest.raises(DataError, match="is 10,001 bytes, more than the limit of 10,000"):
+        idx.read_idx_bytes(huge)

@@ -38,6 +38,7 @@ import numpy as np
 from barenet.errors import DataError
 
 GZIP_MAGIC = b"\x1f\x8b"
+DATA_LIMIT = 1 << 30  # bytes a dataset file may hold, read or inflated (MNIST's largest: 47 MB)
 
 # IDX type code -> big-endian NumPy dtype, and back.
 TYPE_CODES: dict[int, np.dtype] = {
@@ -61,9 +62,14 @@ def read_raw(path: str | os.PathLike, fix: str = REPLACE_HINT) -> bytes:
     A missing file, a directory, an unreadable file and an empty file each raise `DataError`;
     `fix` ends the message of an empty file (what to do about it).
     """
+    from barenet.files import FileTooLarge, NotAFile, open_regular
+
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with open_regular(path, limit=DATA_LIMIT) as handle:  # never a FIFO, a device, a huge file
+            raw = handle.read()
+    except (NotAFile, FileTooLarge) as exc:
+        raise DataError(f"{path}: {exc.strerror}; put the dataset's file there") from None
     except FileNotFoundError:
         raise DataError(
             f"{path}: file not found; put the file there or point --data-dir at the directory "
@@ -110,10 +116,30 @@ def read_idx_bytes(path: str | os.PathLike) -> bytes:
     return decompress(read_raw(path), path)
 
 
+def bounded_gunzip(raw: bytes, path: Path) -> bytes:
+    """gzip.decompress, but a stream that inflates beyond DATA_LIMIT is a DataError (a gzip
+    bomb: 10 MB of zeros inflate to 10 GB). Concatenated gzip members are read as gzip does."""
+    out = bytearray()
+    while raw:
+        inflater = zlib.decompressobj(wbits=31)  # 31: a gzip header and trailer
+        while True:
+            out += inflater.decompress(raw, DATA_LIMIT + 1 - len(out))
+            if len(out) > DATA_LIMIT:
+                raise DataError(f"{path}: the gzip data inflates to more than {DATA_LIMIT:,} "
+                                f"bytes, far more than a dataset file holds; {REPLACE_HINT}")
+            raw = inflater.unconsumed_tail
+            if inflater.eof or not raw:
+                break
+        if not inflater.eof:
+            raise EOFError("truncated gzip stream")
+        raw = inflater.unused_data.lstrip(b"\0")  # padding after the last member is allowed
+    return bytes(out)
+
+
 def gunzip(raw: bytes, path: Path, fix: str = REPLACE_HINT) -> bytes:
     """Decompress gzip `raw` read from `path`; a truncated or corrupt stream is a DataError."""
     try:
-        return gzip.decompress(raw)
+        return bounded_gunzip(raw, path)
     except EOFError:
         raise DataError(
             f"{path}: gzip stream is truncated ({len(raw)} bytes; the download or copy was "
