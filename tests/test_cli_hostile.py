@@ -84,7 +84,8 @@ def test_a_figure_output_that_is_not_a_file_is_refused(tmp_path, model, digit_pn
     os.mkfifo(target) if kind == "fifo" else target.mkdir()
     before = files_in(tmp_path)
     assert main(figure_commands(model, digit_png, target)[command]) == 1
-    words = "is a FIFO (named pipe), not a file" if kind == "fifo" else "is a directory, not a file"
+    words = ("is a FIFO (named pipe), not a regular file" if kind == "fifo" else
+             "is a directory, not a regular file")
     assert words in one_line(capsys)
     assert files_in(tmp_path) == before
 

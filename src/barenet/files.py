@@ -151,7 +151,7 @@ def check_output_path(path: str | os.PathLike, flag: str, *, overwrite: bool = T
         raise ConfigError(f"{flag} {path}: not a path a file can be written to ({exc.strerror}); "
                           f"choose another {flag}") from None
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise ConfigError(f"{flag} {path}: is {file_kind(info.st_mode)}, not a file; name a file to "
+        raise ConfigError(f"{flag} {path}: is {file_kind(info.st_mode)}, not a regular file; name a file to "
                           "write (barenet never replaces anything else)")
     if suffix is not None and path.suffix.lower() != suffix:
         raise ConfigError(f"{flag} {path}: the file must end in {suffix}; name it e.g. "

@@ -11,7 +11,6 @@ returns the class probabilities (N, K); see `barenet.export_onnx`. Needs the opt
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from barenet.cli import COMMANDS
@@ -31,18 +30,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def check_output(path: Path, overwrite: bool) -> None:
-    """Refuse, before any work, an output that would destroy something or cannot be a file."""
-    if path.is_dir():
-        raise ConfigError(f"--onnx {path} is a directory; give a file name such as model.onnx")
-    if path.exists() or path.is_symlink():
-        if not path.is_file():
-            raise ConfigError(f"--onnx {path} exists and is not a regular file (a FIFO or a device?); "
-                              "choose another path")
-        if not overwrite:
-            raise ConfigError(f"--onnx {path} already exists; choose another path or pass --overwrite")
-
-
 def run(args: argparse.Namespace) -> int:
     """Load MODEL, build and check its ONNX graph, write it atomically, say where it went."""
     try:
@@ -50,10 +37,10 @@ def run(args: argparse.Namespace) -> int:
     except ModuleNotFoundError:
         raise ConfigError("ONNX export needs the onnx package: pip install 'barenet[onnx]'") from None
     from barenet.export_onnx import export
+    from barenet.files import check_output_path
     from barenet.modelfile import load
 
-    out = Path(args.onnx)
-    check_output(out, args.overwrite)
+    out = check_output_path(args.onnx, "--onnx", overwrite=args.overwrite)  # before any work
     trained = load(args.model)
     export(trained, out)
     print(f"wrote {out}: {trained.model.describe()}, input pixels (N, {trained.model.input_size()}) "
