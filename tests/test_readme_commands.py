@@ -8,8 +8,10 @@ like a user's after `barenet train`: `runs/mnist-readme/` holds a model and its 
 - `barenet train …` gets `--data-dir SLICE --epochs 1 --val-size 500 --quiet` appended (flags
   override what comes before them, and a TOML file), so that each run takes seconds on the slice;
   the other flags it is written with are all used.
-- `runs/mnist-…/` (an ellipsis a reader fills in) is the run directory above; `--resume` gets
-  `--epochs 2`, since that run finished its one epoch (it extends the run by one).
+- `runs/mnist-…/` (an ellipsis a reader fills in) is the run directory above. For `--resume`, the
+  run is trained again in the copy (a checkpoint names its model file by absolute path) and its
+  files but the checkpoint removed (as after a crash: only the checkpoint is there), and the command
+  gets `--epochs 2`, since the checkpoint holds the run's one finished epoch (it extends the run).
 - `barenet serve …` runs until its page answers, then gets Ctrl-C (SIGINT) and must exit with 0.
 - Not run: `--dataset fashion-mnist` (it downloads, and the tests have no network), the install and
   test commands themselves (`pip install`, `pytest`: CI runs them), and `python3 benchmarks/…`
@@ -66,16 +68,22 @@ def test_the_readme_has_commands_to_run():
 def workdir(tmp_path_factory, mnist_slice_dir, mnist) -> Path:
     """A user's directory after a (short) `barenet train`: runs/, examples/, my_digit.jpg."""
     home = tmp_path_factory.mktemp("user")
-    run = home / "runs" / "mnist-readme"
-    done = subprocess.run(["barenet", "train", "--data-dir", str(mnist_slice_dir), "--epochs", "1",
-                           "--quiet", "--out", str(run / "model.safetensors")],
-                          cwd=home, env=child_env(), capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert (run / "model.checkpoint.safetensors").is_file()
+    train_a_run(home, mnist_slice_dir)
     shutil.copytree(REPO / "examples", home / "examples")
     digit = 255 - np.kron(mnist.test_images[0], np.ones((8, 8), dtype=np.uint8))  # dark ink, 224×224
     Image.fromarray(digit).convert("RGB").save(home / "my_digit.jpg", quality=90)
     return home
+
+
+def train_a_run(home: Path, data_dir: Path) -> Path:
+    """`barenet train` for one epoch into home/runs/mnist-readme/; the run's directory."""
+    run = home / "runs" / "mnist-readme"
+    done = subprocess.run(["barenet", "train", "--data-dir", str(data_dir), "--epochs", "1", "--quiet",
+                           "--overwrite", "--out", str(run / "model.safetensors")],
+                          cwd=home, env=child_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (run / "model.checkpoint.safetensors").is_file()
+    return run
 
 
 def as_run(command: str, data_dir: Path) -> str:
@@ -118,6 +126,10 @@ def test_readme_command_runs(command, workdir, mnist_slice_dir, tmp_path):
     cwd = tmp_path / "cwd"
     shutil.copytree(workdir, cwd, symlinks=True)
     command = as_run(command, mnist_slice_dir)
+    if "--resume" in command:  # as after a crash: the checkpoint is there, the final model is not
+        for path in train_a_run(cwd, mnist_slice_dir).iterdir():
+            if path.name != "model.checkpoint.safetensors":
+                path.unlink()
     if command.startswith("barenet serve"):
         assert serve_until_it_answers(command, cwd) == 0
         return
