@@ -5,6 +5,9 @@
 Serves `barenet.web` on http://127.0.0.1:8000/ by default: only this computer can reach it.
 `--host 0.0.0.0` makes the page reachable from the network (a warning says so); `--port 0`
 picks a free port. The URL is printed once the server listens; Ctrl-C stops it (exit status 0).
+Only requests that name this server in their Host header (its address, localhost, the --host
+given) and, from a browser, come from its own page (Origin) are answered: another site cannot
+reach the API by rebinding its DNS name to 127.0.0.1 (see `barenet.web.guard`).
 """
 
 from __future__ import annotations
