@@ -390,3 +390,10 @@ def test_a_full_disk_on_resume_says_what_to_do(tmp_path, finished_run, capsys, m
     assert len(modelfile.load(finished_run / "m.safetensors").history.records) == 3
     assert main(["train", "--resume", str(checkpoint), "--quiet"]) == 1  # now nothing is left to do
     assert "is finished (3 of 3 epochs) and its model" in one_line(capsys)
+
+
+def test_a_batch_larger_than_the_data_is_not_mistaken_for_a_memory_hog(tmp_path, quick, capsys):
+    """The memory estimate counts a batch of at most the training set (a full batch)."""
+    out = tmp_path / "m.safetensors"
+    assert main([*quick, "--batch-size", "1000000000", "--out", str(out), "--no-plot"]) == 0
+    assert len(modelfile.load(out).history.records) == 1

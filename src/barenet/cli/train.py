@@ -288,7 +288,8 @@ def set_up(resolved: Resolved, progress: bool) -> Session:
         config = config.replace(epochs=epochs_for_steps(config.steps, len(splits.x_train),
                                                         config.batch_size))
     sizes = [splits.x_train.shape[1], *config.hidden, len(splits.class_names)]
-    check_fits(sizes, config.optimizer, config.batch_size)  # before a single weight is allocated
+    batch = min(config.batch_size, len(splits.x_train))  # a batch is at most the training set
+    check_fits(sizes, config.optimizer, batch)  # before a single weight is allocated
     model, loss, optimizer, schedule = build(config, splits.x_train.shape[1], len(splits.class_names))
     history = History()
     if resumed is not None:
