@@ -145,27 +145,29 @@ def smoothing_basis(size: int, sigma: float) -> np.ndarray:
 
 
 def elastic_fields(z: np.ndarray, basis: np.ndarray, alpha: float, out: np.ndarray) -> np.ndarray:
-    """α Φ Z Φᵀ for each image and axis: z (n, 2, r, r) uniform in [−1, 1] -> out (n, 2, size²).
+    """α Φ Z Φᵀ for each axis and image: z (2, n, r, r) uniform in [−1, 1] -> out (2, n, size²).
 
-    Two matrix products over the whole chunk: Z Φᵀ as (n·2·r, r) @ (r, size), then Φ (Z Φᵀ) as
-    its transpose, (n·2·size, r) @ (r, size), which is (Φ Z Φᵀ)ᵀ; a transposed field has the
-    distribution of the field, so the transpose is kept as is.
+    Two matrix products over the whole chunk: Z Φᵀ as (2·n·r, r) @ (r, size), then Φ (Z Φᵀ) as
+    its transpose, (2·n·size, r) @ (r, size), which is (Φ Z Φᵀ)ᵀ; a transposed field has the
+    distribution of the field, so the transpose is kept as is. out must be contiguous.
     """
-    n, _, rank, _ = z.shape
+    _, n, rank, _ = z.shape
     size = basis.shape[0]
-    zb = (z.reshape(-1, rank) @ basis.T).reshape(n * 2, rank, size)  # Z Φᵀ: (2n, r, size)
+    zb = (z.reshape(-1, rank) @ basis.T).reshape(2 * n, rank, size)  # Z Φᵀ: (2n, r, size)
     zb = np.ascontiguousarray(zb.transpose(0, 2, 1)).reshape(-1, rank)  # (Z Φᵀ)ᵀ rows: (2n·size, r)
     np.matmul(zb, np.float32(alpha) * basis.T, out=out.reshape(-1, size))
-    return out  # (Φ Z Φᵀ)ᵀ per image and axis, rows of pixels
+    return out  # (Φ Z Φᵀ)ᵀ per axis and image, rows of pixels
 
 
 def source_points(coefficients: np.ndarray, grid: np.ndarray, size: int, out: np.ndarray) -> np.ndarray:
-    """s(p) for every output pixel: (n, 2, 3) coefficients, (3, size²) grid -> out (n, 2, size²) float32.
+    """s(p) for every output pixel: (n, 2, 3) coefficients, (3, size²) grid -> out (2, n, size²) float32.
 
-    Row 0 holds the source x (column), row 1 the source y (row): c + coefficients · (p − c, 1).
+    out[0] holds the source x (column), out[1] the source y (row): c + coefficients · (p − c, 1).
+    Axis first, so that each of x and y is one contiguous (n, size²) block.
     """
     n = len(coefficients)
-    np.matmul(coefficients.astype(np.float32).reshape(n * 2, 3), grid, out=out.reshape(n * 2, -1))
+    by_axis = coefficients.transpose(1, 0, 2).astype(np.float32).reshape(2 * n, 3)  # (2n, 3)
+    np.matmul(by_axis, grid, out=out.reshape(2 * n, -1))
     out += np.float32((size - 1) / 2)
     return out
 
@@ -186,14 +188,14 @@ def padded(images: np.ndarray, size: int) -> np.ndarray:
 
 
 class Workspace:
-    """The arrays of one chunk of up to n images, allocated once and reused (fresh multi-MB
-    arrays for every chunk cost more in page faults than the arithmetic on them)."""
+    """The arrays of a chunk of n images, allocated once and reused (fresh multi-MB arrays for
+    every chunk cost more in page faults than the arithmetic on them)."""
 
     def __init__(self, n: int, size: int, dtype: np.dtype, rank: int) -> None:
         pixels = size * size
-        self.points = np.empty((n, 2, pixels), np.float32)  # source x, y; then u, v
-        self.field = np.empty((n, 2, pixels), np.float32) if rank else None
-        self.corner = np.empty((n, 2, pixels), np.float32)  # ⌊x⌋, ⌊y⌋
+        self.points = np.empty((2, n, pixels), np.float32)  # source x, y; then u, v
+        self.field = np.empty((2, n, pixels), np.float32) if rank else None
+        self.corner = np.empty((2, n, pixels), np.float32)  # ⌊x⌋, ⌊y⌋
         self.index = np.empty((n, pixels), np.intp)
         self.neighbours = np.empty((4, n, pixels), dtype)  # I₀₀, I₁₀, I₀₁, I₁₁
         self.row, self.lower = np.empty((2, n, pixels), np.float32)
@@ -206,7 +208,8 @@ def bilinear(frames: np.ndarray, points: np.ndarray, size: int, out: np.ndarray,
              work: Workspace) -> None:
     """Bilinear samples of framed images at source points, written into out: (n, size²) float32.
 
-    frames: (n, (size+3)²) from `padded`; points: (n, 2, size²) source (x, y), overwritten.
+    frames: (n, (size+3)²) from `padded`; points: (2, n, size²) source x and y, overwritten;
+    work: a Workspace for n images.
     With x₀ = ⌊x⌋, y₀ = ⌊y⌋, u = x − x₀, v = y − y₀ and the neighbours I₀₀ = I(x₀, y₀),
     I₁₀ = I(x₀+1, y₀), I₀₁ = I(x₀, y₀+1), I₁₁ = I(x₀+1, y₀+1):
 
@@ -218,17 +221,16 @@ def bilinear(frames: np.ndarray, points: np.ndarray, size: int, out: np.ndarray,
     addresses I₀₀ (float32 holds these integers exactly, below 2²⁴); the other three neighbours
     are the same gather at offsets 1, side and side + 1.
     """
-    n, side = len(frames), size + 3
-    corner, index, nb = work.corner[:n], work.index[:n], work.neighbours[:, :n]
-    row, lower = work.row[:n], work.lower[:n]
+    side = size + 3
+    corner, index, nb, row, lower = work.corner, work.index, work.neighbours, work.row, work.lower
     np.clip(points, -1, size, out=points)
     np.floor(points, out=corner)
     points -= corner  # now the fractions u, v
-    u, v = points[:, 0], points[:, 1]
-    flat_index = corner[:, 1]  # reused: k = y₀·side + x₀ + base, exact in float32
+    u, v = points
+    flat_index = corner[1]  # reused: k = y₀·side + x₀ + base, exact in float32
     flat_index *= np.float32(side)
-    flat_index += corner[:, 0]
-    flat_index += work.base[:n]
+    flat_index += corner[0]
+    flat_index += work.base
     index[...] = flat_index
     flat = frames.ravel()
     for k, offset in enumerate((0, 1, side, side + 1)):  # I₀₀, I₁₀, I₀₁, I₁₁
@@ -288,7 +290,7 @@ class Renderer:
         self.grid = centred_grid(side)
         self.basis = (smoothing_basis(side, strengths.elastic_sigma)
                       if strengths.elastic_alpha > 0 else None)
-        self.work: Workspace | None = None
+        self.work: dict[tuple, Workspace] = {}  # (images in the chunk, pixel dtype) -> arrays
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Every random number of n images, in a fixed order: (n, 5 [+ 2 r²]) float32 in [−1, 1).
@@ -305,14 +307,16 @@ class Renderer:
         a = inverse_affine(np.radians(s.rotate) * d[:, 0], 1 + s.scale * d[:, 1],
                            np.radians(s.shear) * d[:, 2])
         n, rank = len(draws), 0 if self.basis is None else self.basis.shape[1]
-        if self.work is None or len(self.work.index) < n or self.work.neighbours.dtype != frames.dtype:
-            self.work = Workspace(max(n, CHUNK), self.side, frames.dtype, rank)
+        key = (n, frames.dtype)  # a full chunk, or the last one
+        if key not in self.work:
+            self.work[key] = Workspace(n, self.side, frames.dtype, rank)
+        work = self.work[key]
         points = source_points(affine_coefficients(a, s.shift * d[:, 3:5]), self.grid, self.side,
-                               self.work.points[:n])
+                               work.points)
         if rank:
-            z = draws[:, AFFINE_DRAWS:].reshape(n, 2, rank, rank)
-            points += elastic_fields(z, self.basis, s.elastic_alpha, self.work.field[:n])
-        bilinear(frames, points, self.side, out, self.work)
+            z = draws[:, AFFINE_DRAWS:].reshape(n, 2, rank, rank).transpose(1, 0, 2, 3)
+            points += elastic_fields(np.ascontiguousarray(z), self.basis, s.elastic_alpha, work.field)
+        bilinear(frames, points, self.side, out, work)
 
 
 def augment(images: np.ndarray, strengths: Augmentation, rng: np.random.Generator) -> np.ndarray:
