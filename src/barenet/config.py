@@ -54,7 +54,7 @@ HEADS: dict[tuple[str, str], tuple[str, str | None, str | None]] = {
     ("mse", "linear"): ("mse", None, None),
 }
 # The settings an optimiser may take from the configuration (each class takes those it names).
-OPTIMIZER_SETTINGS = ("lr", "momentum", "weight_decay")
+OPTIMIZER_SETTINGS = ("lr", "momentum", "weight_decay", "max_norm")
 
 
 @dataclass
@@ -75,15 +75,21 @@ class TrainingConfig:
     init: list[str] = field(default_factory=lambda: ["auto"])  # weights: one, or one per layer
     bias_init: str = "zeros"
     dropout: float = 0.2
+    batchnorm: bool = False  # BatchNorm after each hidden Dense layer, before its activation
+    label_smoothing: float = 0.0  # ε: softmax targets (1 − ε) y + ε / K
     # optimisation
     optimizer: str = "adam"
     lr: float = 1e-3
     momentum: float = 0.9
-    weight_decay: float = 0.0  # L2 penalty λ on the weights (not the biases)
+    weight_decay: float = 0.0  # L2 penalty λ on the weights (not the biases); adamw: decoupled
+    max_norm: float | None = None  # each unit's incoming weights scaled to ‖w‖ ≤ c after a step
     schedule: str = "cosine"
     step_size: int = 10
     gamma: float = 0.5
     min_lr: float = 0.0
+    warmup_steps: int | None = None  # warmup, cosine_steps: batches of linear warm-up
+    warmup_fraction: float | None = None  # one_cycle: the rising part of the run
+    every: int | None = None  # exponential_steps: lr · gamma^(step // every)
     epochs: int = 20
     steps: int | None = None  # train for this many batches instead; sets epochs (last one partial)
     batch_size: int = 128
@@ -226,15 +232,16 @@ def _check_schedule(config: TrainingConfig, source: str) -> None:
     if config.schedule == "cosine" and not config.min_lr >= 0:
         raise _bad(source, "min_lr", config.min_lr, "the final learning rate must be ≥ 0")
     schedule = build_schedule(config)
-    for epoch in (0, config.epochs - 1):
+    per_step = nn.schedules.is_per_step(schedule)  # (step, total): checked over a nominal 1000 batches
+    for when in ((0, 1000), (999, 1000)) if per_step else ((0,), (config.epochs - 1,)):
         try:
-            lr = schedule(epoch)
+            lr = schedule(*when)
         except OverflowError:
             lr = math.inf
         if not (math.isfinite(lr) and lr > 0):
             raise ConfigError(f"{source}: the {config.schedule} schedule gives learning rate {lr:g} "
-                              f"at epoch {epoch + 1}; it must stay finite and positive: change "
-                              "--lr, --gamma or --min-lr")
+                              f"at {'batch' if per_step else 'epoch'} {when[0] + 1}; it must stay "
+                              "finite and positive: change --lr, --gamma or --min-lr")
 
 
 def _check_type(source: str, name: str, value: Any, types: tuple[type, ...]) -> None:
@@ -246,6 +253,15 @@ def _check_types(config: TrainingConfig, source: str) -> None:
     """Numbers are numbers, `hidden` a list of sizes, `activation` and `init` lists of names."""
     for name in ("val_size", "epochs", "batch_size", "seed", "step_size"):
         _check_type(source, name, getattr(config, name), (int,))
+    for name in ("max_norm", "warmup_fraction"):
+        if getattr(config, name) is not None:
+            _check_type(source, name, getattr(config, name), (int, float))
+    for name in ("warmup_steps", "every"):
+        if getattr(config, name) is not None:
+            _check_type(source, name, getattr(config, name), (int,))
+    _check_type(source, "label_smoothing", config.label_smoothing, (int, float))
+    if not isinstance(config.batchnorm, bool):
+        raise _bad(source, "batchnorm", config.batchnorm, "expected true or false")
     for name in ("lr", "momentum", "weight_decay", "gamma", "min_lr", "dropout", *AUGMENTATION_STRENGTHS):
         _check_type(source, name, getattr(config, name), (int, float))
     if not isinstance(config.hidden, list) or not all(
@@ -278,6 +294,10 @@ def _check_names(config: TrainingConfig, source: str) -> None:
     for name, allowed in choices.items():
         if getattr(config, name) not in allowed:
             raise _bad(source, name, getattr(config, name), f"choose from {', '.join(allowed)}")
+    head = HEADS.get((config.loss, config.output), ("",))[0]
+    if config.label_smoothing and head != "softmax_cross_entropy":
+        raise ConfigError(f"{source}: label_smoothing needs the softmax cross-entropy (loss "
+                          "cross_entropy with output softmax); set label_smoothing = 0")
     if (config.loss, config.output) not in HEADS:
         raise ConfigError(
             f"{source}: loss {config.loss} does not go with output {config.output}; use "
@@ -297,6 +317,12 @@ def _check_ranges(config: TrainingConfig, source: str) -> None:
         ("batch_size", config.batch_size >= 1, "at least 1 (1 = per-sample SGD)"),
         ("val_size", config.val_size >= 0, "0 or more samples"),
         ("seed", config.seed >= 0, "a non-negative integer"),
+        ("label_smoothing", 0 <= config.label_smoothing < 1, "in [0, 1), e.g. 0.1"),
+        ("max_norm", config.max_norm is None or config.max_norm > 0, "a positive norm, e.g. 3"),
+        ("warmup_steps", config.warmup_steps is None or config.warmup_steps >= 0, "0 or more batches"),
+        ("warmup_fraction", config.warmup_fraction is None or 0 < config.warmup_fraction < 1,
+         "in (0, 1), e.g. 0.3"),
+        ("every", config.every is None or config.every >= 1, "at least 1 batch"),
     ]
     for name, ok, allowed in ranges:
         if not ok:
@@ -385,6 +411,8 @@ def build(config: TrainingConfig, n_inputs: int, n_classes: int, dtype=None):
     inits = config.layer_inits()
     for i, activation in enumerate(config.layer_activations()):
         layers.append(nn.Dense(sizes[i], sizes[i + 1], inits[i], config.bias_init, rng, dtype))
+        if config.batchnorm:
+            layers.append(nn.BatchNorm(sizes[i + 1], dtype=dtype))
         layers.append(activation_layer(activation))
         if config.dropout > 0:
             layers.append(nn.Dropout(config.dropout))
@@ -393,7 +421,8 @@ def build(config: TrainingConfig, n_inputs: int, n_classes: int, dtype=None):
     if last_layer is not None:
         layers.append(nn.LAYERS[last_layer]())
     model = nn.Sequential(layers, output_activation=output_activation)
-    return model, LOSSES[loss_name](), build_optimizer(config), build_schedule(config)
+    smoothing = {"label_smoothing": config.label_smoothing} if config.label_smoothing else {}
+    return model, LOSSES[loss_name](**smoothing), build_optimizer(config), build_schedule(config)
 
 
 def build_optimizer(config: TrainingConfig) -> nn.Optimizer:
@@ -411,4 +440,4 @@ def build_schedule(config: TrainingConfig):
     """
     cls = SCHEDULES[config.schedule]
     return cls(**{f.name: getattr(config, f.name) for f in dataclasses.fields(cls)
-                  if hasattr(config, f.name)})
+                  if getattr(config, f.name, None) is not None})

@@ -118,6 +118,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     opt.add_argument("--early-stopping", type=int, metavar="PATIENCE",
                      help="stop after this many epochs without a better validation loss")
     opt.add_argument("--seed", type=int)
+    add_regularisation_flags(net, opt)
     add_augmentation_flags(p)
     add_output_flags(p)
     return p
@@ -130,6 +131,22 @@ def add_output_flags(p: argparse.ArgumentParser) -> None:
     out.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
     out.add_argument("--no-plot", action="store_true", help="do not draw the learning curves")
     out.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def add_regularisation_flags(net: Any, opt: Any) -> None:
+    """Batch normalisation and label smoothing (network); max-norm and per-batch schedules."""
+    net.add_argument("--batchnorm", action=argparse.BooleanOptionalAction, default=None,
+                     help="BatchNorm after each hidden Dense layer, before its activation")
+    net.add_argument("--label-smoothing", type=float, metavar="EPS",
+                     help="softmax targets (1 − EPS)·y + EPS/K, e.g. 0.1")
+    opt.add_argument("--max-norm", type=float, metavar="C",
+                     help="after each step, scale every unit's incoming weights to norm ≤ C, e.g. 3")
+    opt.add_argument("--warmup-steps", type=int, metavar="N",
+                     help="batches of linear warm-up (warmup, cosine_steps schedules)")
+    opt.add_argument("--warmup-fraction", type=float, metavar="F",
+                     help="the rising part of one_cycle, e.g. 0.3")
+    opt.add_argument("--every", type=int, metavar="N",
+                     help="exponential_steps: lr·gamma^(step // N); give --gamma per N batches, e.g. 0.999")
 
 
 def augment_kinds(text: str) -> list[str]:
@@ -159,7 +176,8 @@ FLAG_FIELDS = (
     "dataset", "data_dir", "classes", "val_size", "normalization", "hidden", "activation", "output",
     "loss", "init", "bias_init", "dropout", "optimizer", "lr", "momentum", "weight_decay",
     "schedule", "step_size", "gamma", "min_lr", "epochs", "steps", "batch_size", "sampling",
-    "early_stopping", "seed", "augment", "rotate", "scale", "shear", "shift", "elastic_alpha",
+    "early_stopping", "seed", "batchnorm", "label_smoothing", "max_norm", "warmup_steps",
+    "warmup_fraction", "every", "augment", "rotate", "scale", "shear", "shift", "elastic_alpha",
     "elastic_sigma", "out",
 )
 
@@ -315,7 +333,9 @@ def print_plan(session: Session, resolved: Resolved, resume: str | None) -> None
     print(f"  train: {config.optimizer} lr {config.lr:g} ({config.schedule}), batch {config.batch_size}, "
           f"{config.epochs} epoch{'' if config.epochs == 1 else 's'}"
           + (f" ({config.steps:,} steps)" if config.steps is not None else "")
-          + f", dropout {config.dropout:g}, seed {config.seed}")
+          + f", dropout {config.dropout:g}" + (", batchnorm" if config.batchnorm else "")
+          + (f", label smoothing {config.label_smoothing:g}" if config.label_smoothing else "")
+          + (f", max-norm {config.max_norm:g}" if config.max_norm else "") + f", seed {config.seed}")
     if config.augment:
         print(f"  augment: {describe_augmentation(config)}")
     if resolved.resumed is not None:
