@@ -110,10 +110,11 @@ def test_a_bad_out_is_refused_before_the_first_epoch(tmp_path, quick, capsys, ki
         (tmp_path / "file").write_text("mine")
         out = tmp_path / "file" / "m.safetensors"
     else:
-        if os.geteuid() == 0:
-            pytest.skip("root writes into read-only directories")
-        (tmp_path / "ro").mkdir(mode=0o555)
-        out = tmp_path / "ro" / "m.safetensors"
+        if os.geteuid() == 0:  # root writes into a mode 555 directory; nobody creates files in /proc
+            out = Path("/proc/barenet-test/m.safetensors")
+        else:
+            (tmp_path / "ro").mkdir(mode=0o555)
+            out = tmp_path / "ro" / "m.safetensors"
     before = files_in(tmp_path)
     assert main([*quick, "--out", str(out)]) == 1
     line = one_line(capsys)

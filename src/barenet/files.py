@@ -175,6 +175,12 @@ def _check_directory(path: Path, flag: str) -> None:
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise ConfigError(f"{flag} {path}: the directory {ancestor} is not writable (permission "
                           f"denied); choose another {flag}")
+    try:  # permissions are not all: a read-only mount, /proc, a quota (and root passes access())
+        with tempfile.TemporaryFile(dir=ancestor):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"{flag} {path}: no file can be created in {ancestor} "
+                          f"({exc.strerror or exc}); choose another {flag}") from None
 
 
 def temp_files_of(path: Path) -> list[Path]:
