@@ -28,6 +28,7 @@ _ENGINE_NAMES = (
     "StepDecay", "Tanh", "evaluate", "fit", "get_initializer", "gradient_check",
     "ACTIVATIONS", "SAMPLINGS", "Nesterov", "labels_from_outputs", "FlatParameters",
     "BatchNorm", "AdamW", "CosineSteps", "ExponentialSteps", "LinearWarmup", "OneCycle",
+    "check_gradients", "sigmoid", "softmax",
 )
 
 # Every public name of `barenet`: the module it is loaded from on first use.

@@ -20,9 +20,9 @@ W: (n_in, n_out), b: (n_out,); the engine computes in the dtype of its parameter
 (float32 to train, float64 to check gradients); losses average over the batch.
 """
 
-from barenet.nn.activations import ACTIVATIONS, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from barenet.nn.activations import ACTIVATIONS, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, sigmoid, softmax
 from barenet.nn.batchnorm import BatchNorm
-from barenet.nn.gradcheck import gradient_check
+from barenet.nn.gradcheck import check_gradients, gradient_check
 from barenet.nn.initializers import INITIALIZERS, get_initializer
 from barenet.nn.labels import labels_from_outputs
 from barenet.nn.layer import Layer
@@ -93,9 +93,12 @@ __all__ = [
     "SoftmaxCrossEntropy",
     "StepDecay",
     "Tanh",
+    "check_gradients",
     "evaluate",
     "fit",
     "get_initializer",
     "gradient_check",
     "labels_from_outputs",
+    "sigmoid",
+    "softmax",
 ]

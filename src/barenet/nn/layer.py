@@ -8,6 +8,12 @@ A layer maps a batch forward and a gradient backward:
 `forward` remembers what `backward` needs (the input, or its own output), so `backward` must follow
 the `forward` of the same batch. Layers with parameters expose them as plain arrays named after the
 math (`W`, `b`) and their gradients under the same name with a `d` in front (`dW`, `db`).
+
+Inside a `Sequential`, an activation right after a Dense layer works in place (`inplace`): its
+forward overwrites the Dense output z with a = g(z), its backward overwrites the incoming
+gradient. That saves two arrays per layer and per batch. If you walk `model.layers` by hand and
+want to keep an intermediate array (z, a, or a gradient) after the next layer has run, take a
+`.copy()` of it; standalone layers, made outside a `Sequential`, never work in place.
 """
 
 from __future__ import annotations
