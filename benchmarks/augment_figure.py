@@ -19,8 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def label(config) -> str:
-    """'default: affine' or 'best-mlp.toml: affine + elastic'-style group titles."""
-    return " + ".join(config.augment) or "none"
+    """A group's title: what is applied, with the largest rotation and the elastic α."""
+    parts = []
+    if "affine" in config.augment:
+        parts.append(f"affine (±{config.rotate:g}°)")
+    if "elastic" in config.augment:
+        parts.append(f"elastic (α {config.elastic_alpha:g})")
+    return " + ".join(parts) or "none"
 
 
 def main() -> None:

@@ -20,7 +20,8 @@ from barenet.splits import make_splits
 def train_tiny(path: Path, data_dir: Path, **settings) -> modelfile.TrainedModel:
     """Train a small network with `settings` (TrainingConfig fields) on data_dir; save it to path."""
     config = TrainingConfig(**{"hidden": [32], "dropout": 0.0, "epochs": 2, "val_size": 500,
-                               "schedule": "constant", "lr": 3e-3, "data_dir": str(data_dir), **settings})
+                               "schedule": "constant", "lr": 3e-3, "data_dir": str(data_dir),
+                               "batch_size": 128, "augment": [], **settings})
     config.validate()
     splits = make_splits(config, progress=False)
     model, loss, optimizer, schedule = build(config, splits.x_train.shape[1], len(splits.class_names))

@@ -42,7 +42,8 @@ def web_model(tmp_path_factory) -> tuple[Path, modelfile.TrainedModel]:
     """
     if "model" not in _cache:
         path = tmp_path_factory.mktemp("web-model") / "model.safetensors"
-        config = TrainingConfig(hidden=[128], dropout=0.0, epochs=2, schedule="constant", lr=2e-3)
+        config = TrainingConfig(hidden=[128], dropout=0.0, epochs=2, schedule="constant", lr=2e-3,
+                                batch_size=128, augment=[])
         splits = make_splits(config, progress=False)
         model, loss, optimizer, schedule = build(config, splits.x_train.shape[1], len(splits.class_names))
         history = fit(model, loss, optimizer, splits.x_train, splits.y_train, epochs=config.epochs,

@@ -79,7 +79,7 @@ class TrainingConfig:
     label_smoothing: float = 0.0  # ε: softmax targets (1 − ε) y + ε / K
     # optimisation
     optimizer: str = "adam"
-    lr: float = 1e-3
+    lr: float = 2e-3
     momentum: float = 0.9
     weight_decay: float = 0.0  # L2 penalty λ on the weights (not the biases); adamw: decoupled
     max_norm: float | None = None  # each unit's incoming weights scaled to ‖w‖ ≤ c after a step
@@ -90,19 +90,19 @@ class TrainingConfig:
     warmup_steps: int | None = None  # warmup, cosine_steps: batches of linear warm-up
     warmup_fraction: float | None = None  # one_cycle: the rising part of the run
     every: int | None = None  # exponential_steps: lr · gamma^(step // every)
-    epochs: int = 20
+    epochs: int = 30
     steps: int | None = None  # train for this many batches instead; sets epochs (last one partial)
-    batch_size: int = 128
+    batch_size: int = 256
     sampling: str = "shuffle"
     early_stopping: int | None = None  # patience in epochs, on the validation loss
     seed: int = 0
     # augmentation (barenet.augment): new random deformations of every training image each epoch
-    augment: list[str] = field(default_factory=list)  # [], or "affine" and/or "elastic"
-    rotate: float = 10.0  # affine: degrees, each image turned by U(−rotate, rotate)
-    scale: float = 0.1  # affine: zoom U(1 − scale, 1 + scale)
-    shear: float = 10.0  # affine: degrees
-    shift: float = 2.0  # affine: pixels, in x and in y
-    elastic_alpha: float = 34.0  # elastic: the displacement field's scale α, pixels
+    augment: list[str] = field(default_factory=lambda: ["affine", "elastic"])  # or [] (none)
+    rotate: float = 8.0  # affine: degrees, each image turned by U(−rotate, rotate)
+    scale: float = 0.08  # affine: zoom U(1 − scale, 1 + scale)
+    shear: float = 8.0  # affine: degrees
+    shift: float = 1.5  # affine: pixels, in x and in y
+    elastic_alpha: float = 20.0  # elastic: the displacement field's scale α, pixels
     elastic_sigma: float = 4.0  # elastic: the Gaussian smoothing's width σ, pixels
     # output
     out: str | None = None
