@@ -90,6 +90,8 @@ def test_example_settings(name):
         assert config.epochs == want["epochs"]
     assert config.schedule == "constant"  # none of the tutorials decays its learning rate
     assert config.normalization == "none"  # pixels in [0, 1], as they all do
+    # none augments its data, normalises its batches or smooths its labels, whatever the defaults
+    assert config.augment == [] and config.batchnorm is False and config.label_smoothing == 0
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
