@@ -114,3 +114,13 @@ def test_bad_engine_settings_end_in_one_clear_line(tmp_path, flags, message, cap
     assert main(["train", "--out", str(tmp_path / "m.safetensors"), "--quiet", *flags]) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_info_shows_the_augmentation_a_model_was_trained_with(tmp_path, mnist_slice_dir, capsys):
+    status, out = train(tmp_path, mnist_slice_dir, "aug", "--epochs", "1", *AUGMENT, "--batchnorm")
+    assert status == 0
+    capsys.readouterr()
+    assert main(["info", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "augment        affine (rotate ±12°" in printed and "elastic (α 30, σ 4)" in printed
+    assert "dropout        0.2, batchnorm" in printed

@@ -125,6 +125,8 @@ def describe_schedule(config: dict[str, Any]) -> str:
 
 def training_lines(info: dict[str, Any]) -> list[str]:
     """The configuration, as `key  value` lines."""
+    from barenet.cli.train import describe_augmentation
+
     c = info["config"]
     if not c:
         return ["  (no training configuration recorded)"]
@@ -157,7 +159,9 @@ def training_lines(info: dict[str, Any]) -> list[str]:
         ("hidden", f"{_join(c.get('hidden'))}  activation {_join(c.get('activation'))}  "
          f"output {c.get('output')}  loss {c.get('loss')}"),
         ("init", f"{_join(c.get('init'))} (bias {c.get('bias_init')})"),
-        ("dropout", str(c.get("dropout"))),
+        ("dropout", str(c.get("dropout")) + (", batchnorm" if c.get("batchnorm") else "")
+         + (f", label smoothing {c['label_smoothing']}" if c.get("label_smoothing") else "")),
+        ("augment", describe_augmentation(c)),
         ("optimiser", optimizer),
         ("learning rate", f"{c.get('lr')}, schedule {describe_schedule(c)}"),
         ("batch size", f"{c.get('batch_size')} ({c.get('sampling')})"),

@@ -338,20 +338,22 @@ def print_plan(session: Session, resolved: Resolved, resume: str | None) -> None
           + (f", label smoothing {config.label_smoothing:g}" if config.label_smoothing else "")
           + (f", max-norm {config.max_norm:g}" if config.max_norm else "") + f", seed {config.seed}")
     if config.augment:
-        print(f"  augment: {describe_augmentation(config)}")
+        print(f"  augment: {describe_augmentation(config.to_dict())}")
     if resolved.resumed is not None:
         print(f"  resuming from {resume} after epoch {len(session.history.records)}")
 
 
-def describe_augmentation(config: TrainingConfig) -> str:
-    """'affine (rotate ±10°, zoom 1 ± 0.1, shear ±10°, shift ±2 px), elastic (α 34, σ 4)'."""
+def describe_augmentation(c: dict[str, Any]) -> str:
+    """'affine (rotate ±8°, zoom 1 ± 0.08, shear ±8°, shift ±1.5 px), elastic (α 20, σ 4), new every
+    epoch' for a configuration's dict (a TrainingConfig's to_dict(), or a model file's record)."""
+    kinds = c.get("augment") or []
     parts = []
-    if "affine" in config.augment:
-        parts.append(f"affine (rotate ±{config.rotate:g}°, zoom 1 ± {config.scale:g}, "
-                     f"shear ±{config.shear:g}°, shift ±{config.shift:g} px)")
-    if "elastic" in config.augment:
-        parts.append(f"elastic (α {config.elastic_alpha:g}, σ {config.elastic_sigma:g})")
-    return ", ".join(parts) + ", new every epoch"
+    if "affine" in kinds:
+        parts.append(f"affine (rotate ±{c['rotate']:g}°, zoom 1 ± {c['scale']:g}, "
+                     f"shear ±{c['shear']:g}°, shift ±{c['shift']:g} px)")
+    if "elastic" in kinds:
+        parts.append(f"elastic (α {c['elastic_alpha']:g}, σ {c['elastic_sigma']:g})")
+    return ", ".join(parts) + ", new every epoch" if parts else "none"
 
 
 def epoch_images(session: Session):
