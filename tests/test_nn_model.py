@@ -199,3 +199,18 @@ def test_predict_explains_one_sample_wrong_width_and_non_numbers():
         model.predict_proba(np.zeros((3, 100), dtype=np.float32))
     with pytest.raises(ShapeError, match="x holds <U1 values"):
         model.predict(np.array([["a"] * 784]))
+
+
+def test_named_gradients_are_the_backward_pass_gradients_beside_their_parameters():
+    model = Sequential.from_config(CONFIG, rng=2)
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
+    model.forward(x, training=False)
+    model.backward(np.ones((5, 3), dtype=np.float32))
+    names = [name for name, _ in model.named_gradients()]
+    assert names == ["0.dW", "0.db", "3.dW", "3.db", "5.dW", "5.db"]
+    for (name, grad), (pname, param) in zip(model.named_gradients(), model.named_parameters(), strict=True):
+        layer, attribute = pname.split(".")
+        assert name == f"{layer}.d{attribute}" and grad.shape == param.shape
+        assert grad is getattr(model.layers[int(layer)], "d" + attribute)
+    # the last layer's db is Σ_batch δ, here 5 ones per output
+    np.testing.assert_allclose(dict(model.named_gradients())["5.db"], np.full(3, 5.0))

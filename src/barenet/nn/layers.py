@@ -43,6 +43,10 @@ class Dense(Layer):
         db = Σ_batch δ       (n_out,)
         dx = δ · Wᵀ          (batch, n_in)   passed on to the layer below
     The loss already divides by the batch size, so these sums are averages of per-sample gradients.
+
+    `weight_init` defaults to He (Var(W) = 2 / n_in), the right scale in front of a ReLU; in front
+    of a sigmoid or tanh pass "xavier_normal" or "xavier_uniform" (`barenet train` and
+    `config.build` choose by the activation that follows).
     """
 
     param_names = ("W", "b")

@@ -152,6 +152,17 @@ class Sequential:
             for name in layer.param_names
         ]
 
+    def named_gradients(self) -> list[tuple[str, np.ndarray]]:
+        """("<layer index>.d<name>", gradient) pairs, e.g. ("0.dW", ∂L/∂W₁), after a backward pass.
+
+        In the order of `named_parameters()`: the i-th gradient belongs to the i-th parameter.
+        """
+        return [
+            (f"{i}.d{name}", getattr(layer, "d" + name))
+            for i, layer in enumerate(self.layers)
+            for name in layer.param_names
+        ]
+
     def named_buffers(self) -> list[tuple[str, np.ndarray]]:
         """("<layer index>.<name>", buffer) pairs, e.g. ("1.running_mean", μ̄): kept, never optimised."""
         return [
