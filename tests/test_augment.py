@@ -219,3 +219,10 @@ def test_the_figure_shows_originals_beside_their_variants(digits, tmp_path):
     assert 0.03 < dark < 0.4  # ink drawn dark on white
     with pytest.raises(ValueError, match="3 rows of variants for 4 originals"):
         plots.augmented_digits(to01(digits[:4]), {"x": variants[:3]}, tmp_path / "b.png")
+
+
+def test_the_images_do_not_depend_on_how_many_threads_make_them(digits):
+    many = np.concatenate([digits] * 4)  # 1,200 images: 3 chunks
+    one = EpochAugmenter(many, STRONG, seed=4, prefetch=False, threads=1)(2)
+    three = EpochAugmenter(many, STRONG, seed=4, prefetch=False, threads=3)(2)
+    np.testing.assert_array_equal(one, three)

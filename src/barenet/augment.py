@@ -290,7 +290,7 @@ class Renderer:
         self.grid = centred_grid(side)
         self.basis = (smoothing_basis(side, strengths.elastic_sigma)
                       if strengths.elastic_alpha > 0 else None)
-        self.work: dict[tuple, Workspace] = {}  # (images in the chunk, pixel dtype) -> arrays
+        self.work: dict[tuple, Workspace] = {}  # (images in the chunk, dtype, thread) -> arrays
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Every random number of n images, in a fixed order: (n, 5 [+ 2 r²]) float32 in [−1, 1).
@@ -307,7 +307,7 @@ class Renderer:
         a = inverse_affine(np.radians(s.rotate) * d[:, 0], 1 + s.scale * d[:, 1],
                            np.radians(s.shear) * d[:, 2])
         n, rank = len(draws), 0 if self.basis is None else self.basis.shape[1]
-        key = (n, frames.dtype)  # a full chunk, or the last one
+        key = (n, frames.dtype, threading.get_ident())  # a full chunk or the last; per thread
         if key not in self.work:
             self.work[key] = Workspace(n, self.side, frames.dtype, rank)
         work = self.work[key]
@@ -356,28 +356,54 @@ class EpochAugmenter:
     a second buffer (NumPy releases the GIL inside its large operations, so the resampling runs
     while the main thread trains); the buffer of epoch e is not touched until epoch e + 2 starts,
     so the caller must be done with an epoch's array when it asks for the epoch after next.
-    No epoch at or after `epochs` (the run's length, if given) is prefetched.
+    No epoch at or after `epochs` (the run's length, if given) is prefetched. On 2 cores the
+    background thread competes with BLAS's two threads and slows training more than it saves
+    (benchmarks/README.md, "Recipes"), and so do two resampling threads, so `barenet train` uses
+    prefetch=False and threads=1: each epoch's images made before it trains.
     """
 
     def __init__(self, images: np.ndarray, strengths: Augmentation, seed: int, *,
-                 transform=None, prefetch: bool = True, epochs: int | None = None) -> None:
+                 transform=None, prefetch: bool = True, epochs: int | None = None,
+                 threads: int = 1) -> None:
         side = image_side(np.asarray(images))
         pixels = as_pixels(images)
         self.n, self.side = len(pixels), side
         self.frames = padded(pixels.reshape(self.n, side * side), side)
         self.renderer = Renderer(strengths, side)
         self.seed, self.transform, self.prefetch, self.epochs = seed, transform, prefetch, epochs
+        self.threads = max(1, int(threads))
         self.buffers: list[np.ndarray] = []
         self.pending: tuple[int, threading.Thread, list] | None = None  # epoch, thread, [buffer, error]
 
     def images(self, epoch: int, out: np.ndarray) -> np.ndarray:
-        """Epoch `epoch`'s images written into out (N, side²) float32, block by block."""
+        """Epoch `epoch`'s images written into out (N, side²) float32, block by block.
+
+        With `threads` > 1, the blocks are shared among that many threads (NumPy releases the
+        GIL in its large operations); every block's result depends only on its draws, so the
+        images are the same for any number of threads.
+        """
         draws = self.renderer.draw(epoch_generator(self.seed, epoch), self.n)
-        for start in range(0, self.n, CHUNK):
-            block = slice(start, start + CHUNK)
-            self.renderer.render(self.frames[block], draws[block], out[block])
-            if self.transform is not None:
-                out[block] = self.transform(out[block])
+
+        errors: list[BaseException] = []
+
+        def blocks(first: int) -> None:
+            try:
+                for start in range(first * CHUNK, self.n, CHUNK * self.threads):
+                    block = slice(start, start + CHUNK)
+                    self.renderer.render(self.frames[block], draws[block], out[block])
+                    if self.transform is not None:
+                        out[block] = self.transform(out[block])
+            except BaseException as exc:  # raised below, in the caller's thread
+                errors.append(exc)
+
+        workers = [threading.Thread(target=blocks, args=(k,)) for k in range(1, self.threads)]
+        for worker in workers:
+            worker.start()
+        blocks(0)
+        for worker in workers:
+            worker.join()
+        if errors:
+            raise errors[0]
         return out
 
     def _buffer(self, busy: np.ndarray | None) -> np.ndarray:
