@@ -122,4 +122,7 @@ def test_saves_a_barenet_model_file(tmp_path, digits):
     path = clf.save(tmp_path / "digits.safetensors")
     trained = load(path)
     assert trained.class_names == [str(c) for c in clf.classes_]
+    # the file records how the network was trained: no augmentation, the batch size fit used
+    assert trained.config["augment"] == [] and trained.config["batch_size"] == 200
+    assert trained.config["hidden"] == [32] and len(trained.history.records) == 5
     np.testing.assert_allclose(trained.predict_proba(x), clf.predict_proba(x), rtol=1e-4, atol=1e-6)

@@ -80,7 +80,7 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
 
     Fitted attributes: classes_ (K,), n_features_in_, model_ (the `barenet.nn.Sequential`),
     history_ (`barenet.nn.History`), loss_curve_ (training loss per epoch), n_iter_ (epochs run),
-    best_validation_score_ (with early stopping).
+    batch_size_ (the batch size used), best_validation_score_ (with early stopping).
     """
 
     def __init__(
@@ -145,11 +145,13 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
                              f"{list(self.classes_)}; pass every class on the first call")
         return self._train(X, self._indices(y), epochs=self.n_iter_ + 1, stop=False)
 
-    def _config(self, epochs: int, seed: int) -> TrainingConfig:
+    def _config(self, epochs: int, seed: int, batch_size: int = 200) -> TrainingConfig:
+        """The `barenet train` settings of this network (no augmentation: fit sees X as given)."""
         return TrainingConfig(
             hidden=[int(h) for h in self.hidden], activation=[self.activation], dropout=float(self.dropout),
             optimizer=self.optimizer, lr=float(self.lr), weight_decay=float(self.weight_decay),
             schedule=self.schedule, epochs=max(int(epochs), 1), seed=seed, val_size=0,
+            batch_size=batch_size, augment=[],
         )
 
     def _start(self, n_features: int, seed: int) -> None:
@@ -179,9 +181,10 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
             validation, patience = (x_val, y_val), self.n_iter_no_change
         elif stop:
             callbacks.append(_StopWhenLossStalls(self.tol, self.n_iter_no_change))
+        self.batch_size_ = self._batch_size(len(X))
         with self._threads():
             fit(self.model_, self._loss, self._optimizer, X, y, epochs=epochs,
-                batch_size=self._batch_size(len(X)), seed=self.seed_, validation=validation,
+                batch_size=self.batch_size_, seed=self.seed_, validation=validation,
                 schedule=self._schedule if stop else None, early_stopping=patience,
                 callbacks=callbacks, history=self.history_)
         self.loss_curve_ = self.history_.column("train_loss")
@@ -209,7 +212,7 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
         from barenet.modelfile import TrainedModel, save
 
         check_is_fitted(self)
-        config = self._config(self.n_iter_, self.seed_).to_dict()
+        config = self._config(self.n_iter_, self.seed_, self.batch_size_).to_dict()
         trained = TrainedModel(self.model_, config=config, class_names=[str(c) for c in self.classes_],
                                history=self.history_, dataset={"name": "scikit-learn"})
         return save(path, trained)
