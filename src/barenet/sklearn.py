@@ -123,7 +123,7 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=np.float32, order="C")
         check_classification_targets(y)
         self.classes_ = unique_labels(y)
-        self._start(X.shape[1], seed=int(check_random_state(self.random_state).randint(2**31 - 1)))
+        self._start(X.shape[1])
         return self._train(X, self._indices(y), epochs=self.epochs, stop=True)
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> BarenetClassifier:
@@ -136,7 +136,7 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError("the first call to partial_fit needs classes=, every class that "
                                  "will ever appear (for example classes=np.unique(y_all))")
             self.classes_ = unique_labels(classes)
-            self._start(X.shape[1], seed=int(check_random_state(self.random_state).randint(2**31 - 1)))
+            self._start(X.shape[1])
         elif classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
             raise ValueError(f"classes={list(classes)} differs from the first call's {list(self.classes_)}")
         unseen = np.setdiff1d(unique_labels(y), self.classes_)
@@ -154,12 +154,15 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
             batch_size=batch_size, augment=[],
         )
 
-    def _start(self, n_features: int, seed: int) -> None:
-        """A freshly initialised network for `n_features` inputs and len(classes_) outputs."""
+    def _start(self, n_features: int) -> None:
+        """A freshly initialised network for `n_features` inputs and len(classes_) outputs.
+
+        Its seed (weights, shuffling, dropout, the early-stopping split) is drawn from random_state.
+        """
         if len(self.classes_) < 2:
             raise ValueError(f"only one class ({self.classes_[0]!r}) in y: a classifier needs at "
                              "least two classes to learn to tell apart")
-        self.seed_ = seed
+        self.seed_ = seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         config = self._config(self.epochs, seed)
         self.model_, self._loss, self._optimizer, self._schedule = build(config, n_features,
                                                                          len(self.classes_))
