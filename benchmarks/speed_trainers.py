@@ -10,10 +10,11 @@ A trainer builds one network on the float32 MNIST arrays and then answers three 
     barenet          `barenet.config.build` + `barenet.nn.fit`, as `barenet train` calls them
     barenet+dropout  the same with dropout 0.2 after each hidden layer (the CLI's default)
     aug affine       barenet+dropout trained on freshly augmented images every epoch (the affine
-    aug aff+elastic  strengths of `TrainingConfig`, plus its elastic ones), made in a background
+    aug aff+elastic  strengths of `TrainingConfig`, plus its elastic ones), made in one background
     aug aff+el sync  thread while the epoch trains; the epoch's time includes waiting for the next
-                     epoch's images ("sync": no thread, each epoch's images made before it trains,
-                     as `barenet train` does: on 2 cores the thread slows training)
+                     epoch's images ("sync": each epoch's images made before it trains, by one
+                     thread per core, as `barenet train` does: on 2 cores the background thread
+                     slows training)
     gemm floor       only the matrix products of an epoch, NumPy float32, into preallocated
                      arrays: forward x·W per layer, backward xᵀ·δ per layer and δ·Wᵀ for every
                      layer but the first. No bias, no activation, no loss, no optimiser, no
@@ -158,7 +159,8 @@ class BarenetAugmented(BarenetDropout):
 
         super().__init__(net, x, y, seed)
         strengths = self.config.replace(augment=list(self.kinds)).augmentation()
-        self.augmenter = EpochAugmenter(x, strengths, seed, prefetch=self.prefetch)
+        self.augmenter = EpochAugmenter(x, strengths, seed, prefetch=self.prefetch,
+                                        threads=1 if self.prefetch else None)
 
     def epoch(self):
         from barenet.nn import fit

@@ -10,10 +10,13 @@ import pytest
 from barenet.augment import (
     Augmentation,
     EpochAugmenter,
+    affine_coefficients,
     augment,
-    elastic_fields,
+    inverse_affine,
+    right_factor,
     smoothing_basis,
     smoothing_matrix,
+    source_points,
 )
 
 STRONG = Augmentation(rotate=15, scale=0.15, shear=15, shift=3, elastic_alpha=34, elastic_sigma=4)
@@ -90,9 +93,9 @@ def only(**strengths: float) -> Augmentation:
 def fixed(strengths: Augmentation, images: np.ndarray) -> np.ndarray:
     """Augment with every random draw at its maximum (+1): angle = rotate, zoom = 1 + scale, ..."""
 
-    class Top:
-        def uniform(self, low, high, size):
-            return np.ones(size)
+    class Top:  # a draw is 2·U[0, 1) − 1: random() = 1 gives +1, the edge of the range
+        def random(self, size, dtype):
+            return np.ones(size, dtype)
 
     return augment(images, strengths, Top())
 
@@ -151,15 +154,27 @@ def test_the_low_rank_elastic_field_has_the_covariance_of_the_smoothed_noise():
     assert row.sum() == pytest.approx(1, abs=1e-6)  # an interior row: the whole kernel (7σ wide)
 
 
-def test_elastic_fields_compute_alpha_phi_z_phi_transposed():
+def test_source_points_are_the_affine_map_plus_alpha_phi_z_phi_transposed():
+    """One matrix product gives s(p) = c + A (p − c) − A t + α (Φ Z Φᵀ)ᵀ(p); here in float64 by hand."""
     rng = np.random.default_rng(0)
     phi = smoothing_basis(28, 4.0)
-    z = rng.uniform(-1, 1, (2, 3, phi.shape[1], phi.shape[1])).astype(np.float32)
-    out = elastic_fields(z, phi, 34.0, np.empty((2, 3, 784), np.float32))
-    for axis in range(2):
-        for n in range(3):
-            expected = 34.0 * (phi @ z[axis, n] @ phi.T).T
-            np.testing.assert_allclose(out[axis, n].reshape(28, 28), expected, rtol=1e-4, atol=1e-5)
+    r, n, alpha = phi.shape[1], 3, 34.0
+    z = rng.uniform(-1, 1, (2, n, r, r)).astype(np.float32)
+    a = inverse_affine(rng.uniform(-1, 1, n), rng.uniform(0.8, 1.2, n), rng.uniform(-0.3, 0.3, n))
+    shift = rng.uniform(-3, 3, (n, 2))
+    out = source_points(affine_coefficients(a, shift), z, phi, right_factor(phi, alpha, 28),
+                        np.empty((2, n, 28, r + 2), np.float32), np.empty((2, n, 784), np.float32))
+    y, x = np.mgrid[0:28, 0:28] - 13.5  # p − c: x the column, y the row
+    for image in range(n):
+        for axis in range(2):
+            field = alpha * (phi.astype(np.float64) @ z[axis, image] @ phi.T.astype(np.float64)).T
+            affine = 13.5 + a[image, axis, 0] * x + a[image, axis, 1] * y - (a[image] @ shift[image])[axis]
+            np.testing.assert_allclose(out[axis, image].reshape(28, 28), affine + field,
+                                       rtol=1e-5, atol=1e-4)
+    no_field = source_points(affine_coefficients(a, shift), None, None, right_factor(None, 0, 28),
+                             np.empty((2, n, 28, 2), np.float32), np.empty((2, n, 784), np.float32))
+    first = 13.5 + a[0, 0, 0] * x + a[0, 0, 1] * y - (a[0] @ shift[0])[0]
+    np.testing.assert_allclose(no_field[0, 0].reshape(28, 28), first, rtol=1e-5, atol=1e-4)
 
 
 def test_elastic_distortion_alone_moves_pixels_by_about_the_expected_amount(digits):
@@ -197,7 +212,7 @@ def test_images_that_are_not_pixels_are_refused(digits):
 
 
 def test_no_epoch_past_the_last_is_prefetched(digits):
-    epochs = EpochAugmenter(digits, STRONG, seed=0, epochs=2)
+    epochs = EpochAugmenter(digits, STRONG, seed=0, epochs=2, prefetch=True)
     epochs(0)
     assert epochs.pending is not None and epochs.pending[0] == 1
     epochs(1)
@@ -226,3 +241,44 @@ def test_the_images_do_not_depend_on_how_many_threads_make_them(digits):
     one = EpochAugmenter(many, STRONG, seed=4, prefetch=False, threads=1)(2)
     three = EpochAugmenter(many, STRONG, seed=4, prefetch=False, threads=3)(2)
     np.testing.assert_array_equal(one, three)
+
+
+def test_blas_runs_one_thread_while_an_epoch_is_made_and_as_before_after(digits):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    seen: list[list[int]] = []
+
+    def spy(block: np.ndarray) -> np.ndarray:
+        seen.append(blas_threads())
+        return block
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        EpochAugmenter(digits, STRONG, seed=0, transform=spy, threads=2)(0)
+        assert seen and all(threads == [1] * len(before) for threads in seen)
+        assert blas_threads() == before
+        seen.clear()  # in the background, beside a training thread, BLAS is left alone
+        background = EpochAugmenter(digits, STRONG, seed=0, transform=spy, prefetch=True)
+        background(0)
+        background.wait()
+        assert seen and all(threads == before for threads in seen[-2:])
+        background.close()
+
+
+def test_byte_pair_frames_and_float_frames_give_the_same_images(digits):
+    """uint8 digits are framed as byte pairs (two gathers), the same pixels as float32 frames
+    (four): one deformation, the same image to float32 rounding."""
+    from barenet.augment import Renderer, padded
+
+    renderer = Renderer(STRONG, 28)
+    draws = renderer.draw(np.random.default_rng(2), 40)
+    pairs, floats = padded(digits[:40].reshape(40, -1), 28), padded(to01(digits[:40]), 28)
+    assert pairs.dtype == np.uint16 and floats.dtype == np.float32
+    from_pairs, from_floats = (np.empty((40, 784), np.float32) for _ in range(2))
+    renderer.render(pairs, draws, from_pairs)
+    renderer.render(floats, draws, from_floats)
+    np.testing.assert_allclose(from_pairs, from_floats, atol=2e-6)
+    assert np.abs(from_pairs - to01(digits[:40])).max() > 0.5  # they were deformed

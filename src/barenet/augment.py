@@ -3,8 +3,7 @@
     Augmentation(rotate=10, scale=0.1, ...)   the strengths (all 0: the identity)
     augment(images, strengths, rng)           one batch of new images, (N, 784) or (N, 28, 28)
     EpochAugmenter(images, strengths, seed)   epoch e -> that epoch's images, drawn from (seed, e)
-                                              only; the next epoch's are made in a background
-                                              thread while this one trains
+                                              only, made when asked for by one thread per core
 
 Every output pixel p = (x, y) (x the column, y the row, both from the top left) reads the input
 at a source point s(p), by bilinear interpolation, with zeros outside the image:
@@ -17,22 +16,26 @@ zoom by k, about the centre; t is a shift in pixels; f is a smooth random displa
 docs/math.md, section "Data augmentation", derives each piece.
 
 Cost, per image of H·W pixels, all vectorised over a chunk of images (no loop over images):
-the source points are one (n, 3) @ (3, H·W) product per axis plus the elastic field, itself two
-matrix products with a rank-r basis of the Gaussian smoothing (r = 8 for σ = 4 on 28 pixels);
-then one integer index per pixel and four gathers of the neighbours at fixed offsets of it.
-Pixels that are exact multiples of 1/255 (MNIST's always are) are stored as uint8, which
-quarters the gathers' memory traffic and the copy kept of the images.
+the source points, affine map and elastic field together, are one matrix product with inner
+dimension r + 2, r the rank of a basis of the Gaussian smoothing (r = 8 for σ = 4 on 28
+pixels); then one integer index per pixel and the gathers of its four neighbours. Pixels that
+are exact multiples of 1/255 (MNIST's always are) are kept as byte pairs, a pixel and its right
+neighbour in one uint16, so two gathers read all four (and the frames take 2 bytes a pixel).
+Chunks are shared among threads, BLAS held to one thread meanwhile. 60,000 MNIST images take
+≈ 0.25 s on 2 cores (benchmarks/README.md, "Recipes").
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import threading
 from dataclasses import dataclass, fields
 
 import numpy as np
 
-CHUNK = 512  # images per vectorised block: its arrays (~2 MB each) stay in the CPU's caches
+CHUNK = 128  # images resampled at once: their arrays (~400 kB each) stay in a core's caches
 AFFINE_DRAWS = 5  # per image: angle, zoom, shear, shift x, shift y; each uniform in [−1, 1]
 BASIS_ENERGY = 1 - 1e-4  # the elastic field's rank keeps this fraction of its variance
 
@@ -108,13 +111,6 @@ def affine_coefficients(a: np.ndarray, shift: np.ndarray) -> np.ndarray:
     return coefficients
 
 
-def centred_grid(size: int) -> np.ndarray:
-    """The output pixels as rows (x − c_x, y − c_y, 1): (3, size²) float32, row-major pixels."""
-    offsets = np.arange(size, dtype=np.float32) - np.float32((size - 1) / 2)
-    x, y = np.meshgrid(offsets, offsets)  # (size, size): x varies along a row
-    return np.stack([x.ravel(), y.ravel(), np.ones(size * size, np.float32)])
-
-
 def smoothing_matrix(size: int, sigma: float) -> np.ndarray:
     """G: (size, size), G[i, j] = g(i − j), the normalised Gaussian g(d) = e^(−d²/2σ²) / Σ_d e^(−d²/2σ²).
 
@@ -144,31 +140,42 @@ def smoothing_basis(size: int, sigma: float) -> np.ndarray:
     return (vectors[:, :rank] * eigenvalues[:rank]).astype(np.float32)
 
 
-def elastic_fields(z: np.ndarray, basis: np.ndarray, alpha: float, out: np.ndarray) -> np.ndarray:
-    """α Φ Z Φᵀ for each axis and image: z (2, n, r, r) uniform in [−1, 1] -> out (2, n, size²).
+def right_factor(basis: np.ndarray | None, alpha: float, size: int) -> np.ndarray:
+    """The right factor of `source_points`: [α Φᵀ; (j − c)ⱼ; 1ⱼ], (r + 2, size) float32 (r = 0: no field)."""
+    rank = 0 if basis is None else basis.shape[1]
+    right = np.empty((rank + 2, size), np.float32)
+    if rank:
+        right[:rank] = np.float32(alpha) * basis.T
+    right[rank] = np.arange(size) - (size - 1) / 2
+    right[rank + 1] = 1
+    return right
 
-    Two matrix products over the whole chunk: Z Φᵀ as (2·n·r, r) @ (r, size), then Φ (Z Φᵀ) as
-    its transpose, (2·n·size, r) @ (r, size), which is (Φ Z Φᵀ)ᵀ; a transposed field has the
-    distribution of the field, so the transpose is kept as is. out must be contiguous.
+
+def source_points(coefficients: np.ndarray, z: np.ndarray | None, basis: np.ndarray | None,
+                  right: np.ndarray, left: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """s(p) = c + A (p − c) − A t + α f(p) for every pixel of n images, one matrix product.
+
+    coefficients (n, 2, 3) from `affine_coefficients`; z (2, n, r, r) uniform in [−1, 1] (None
+    without a field); basis Φ (size, r); right from `right_factor`; left (2, n, size, r + 2) and
+    out (2, n, size²) float32, overwritten (out[0] the source x, out[1] the source y).
+
+    Row i (the pixel row, y) of image n's axis a in the left factor holds the r numbers of row i
+    of (Z Φᵀ)ᵀ, then A_a0, then A_a1 (i − c) − (A t)_a + c. Times the right factor's column j
+    (the pixel column, x), that is α (Φ Z Φᵀ)ᵀ_ij + A_a0 (j − c) + A_a1 (i − c) − (A t)_a + c:
+    component a of the source point of pixel (j, i), with the field transposed, which has the
+    field's distribution. So the affine map and the field together cost one (2·n·size, r + 2)
+    @ (r + 2, size) product, plus (2·n·r, r) @ (r, size) for Z Φᵀ.
     """
-    _, n, rank, _ = z.shape
-    size = basis.shape[0]
-    zb = (z.reshape(-1, rank) @ basis.T).reshape(2 * n, rank, size)  # Z Φᵀ: (2n, r, size)
-    zb = np.ascontiguousarray(zb.transpose(0, 2, 1)).reshape(-1, rank)  # (Z Φᵀ)ᵀ rows: (2n·size, r)
-    np.matmul(zb, np.float32(alpha) * basis.T, out=out.reshape(-1, size))
-    return out  # (Φ Z Φᵀ)ᵀ per axis and image, rows of pixels
-
-
-def source_points(coefficients: np.ndarray, grid: np.ndarray, size: int, out: np.ndarray) -> np.ndarray:
-    """s(p) for every output pixel: (n, 2, 3) coefficients, (3, size²) grid -> out (2, n, size²) float32.
-
-    out[0] holds the source x (column), out[1] the source y (row): c + coefficients · (p − c, 1).
-    Axis first, so that each of x and y is one contiguous (n, size²) block.
-    """
-    n = len(coefficients)
-    by_axis = coefficients.transpose(1, 0, 2).astype(np.float32).reshape(2 * n, 3)  # (2n, 3)
-    np.matmul(by_axis, grid, out=out.reshape(2 * n, -1))
-    out += np.float32((size - 1) / 2)
+    n, size = len(coefficients), right.shape[1]
+    rank = right.shape[0] - 2
+    by_axis = coefficients.transpose(1, 0, 2)  # (2, n, 3)
+    rows = np.arange(size) - (size - 1) / 2  # i − c
+    if rank:
+        zb = (z.reshape(-1, rank) @ basis.T).reshape(2, n, rank, size)  # Z Φᵀ
+        left[..., :rank] = zb.transpose(0, 1, 3, 2)  # (Z Φᵀ)ᵀ
+    left[..., rank] = by_axis[:, :, 0, None]
+    left[..., rank + 1] = by_axis[:, :, 1, None] * rows + (by_axis[:, :, 2, None] + (size - 1) / 2)
+    np.matmul(left.reshape(-1, rank + 2), right, out=out.reshape(-1, size))
     return out
 
 
@@ -179,29 +186,57 @@ def padded(images: np.ndarray, size: int) -> np.ndarray:
     """The images framed by zeros, one row and column before, two after: (N, size²) -> (N, (size+3)²).
 
     With source points clipped to [−1, size], every bilinear neighbour then lies in the frame,
-    and one outside the image reads 0 (see `bilinear`). dtype kept (uint8 or float32).
+    and one outside the image reads 0 (see `bilinear`). Float32 frames stay float32; uint8
+    ones become byte pairs, uint16 p[k] = I[k] + 256·I[k+1] (a pixel and its right neighbour):
+    one gather then reads both, and the frames take half the memory of float32 ones.
     """
     side = size + 3
     frame = np.zeros((len(images), side, side), dtype=images.dtype)
     frame[:, 1 : size + 1, 1 : size + 1] = images.reshape(-1, size, size)
-    return frame.reshape(len(images), side * side)
+    frame = frame.reshape(len(images), side * side)
+    if images.dtype != np.uint8:
+        return frame
+    pairs = frame.astype(np.uint16)
+    pairs[:, :-1] |= pairs[:, 1:] << 8  # the last pixel of a frame is never a left neighbour
+    return pairs
 
 
 class Workspace:
-    """The arrays of a chunk of n images, allocated once and reused (fresh multi-MB arrays for
-    every chunk cost more in page faults than the arithmetic on them)."""
+    """The arrays of `bilinear` for a chunk of n images, allocated once per thread and reused
+    (fresh arrays for every chunk cost more in page faults than the arithmetic on them)."""
 
-    def __init__(self, n: int, size: int, dtype: np.dtype, rank: int) -> None:
+    def __init__(self, n: int, size: int, rank: int) -> None:
         pixels = size * size
+        self.left = np.empty((2, n, size, rank + 2), np.float32)  # see `source_points`
         self.points = np.empty((2, n, pixels), np.float32)  # source x, y; then u, v
-        self.field = np.empty((2, n, pixels), np.float32) if rank else None
         self.corner = np.empty((2, n, pixels), np.float32)  # ⌊x⌋, ⌊y⌋
+        self.index32 = np.empty((n, pixels), np.int32)
         self.index = np.empty((n, pixels), np.intp)
-        self.neighbours = np.empty((4, n, pixels), dtype)  # I₀₀, I₁₀, I₀₁, I₁₁
-        self.row, self.lower = np.empty((2, n, pixels), np.float32)
+        self.neighbours = np.empty((4, n, pixels), np.float32)  # I₀₀, I₁₀, I₀₁, I₁₁
+        self.pairs = np.empty((2, n, pixels), np.uint16)  # byte pairs (I₀₀, I₁₀), (I₀₁, I₁₁)
         side = size + 3
         # the frame's first pixel of image i, plus the (1, 1) offset of the image in its frame
         self.base = (np.arange(n, dtype=np.float32) * (side * side) + side + 1)[:, None]
+
+
+def gather_neighbours(frames: np.ndarray, index: np.ndarray, side: int, work: Workspace) -> np.ndarray:
+    """I₀₀, I₁₀, I₀₁, I₁₁ at index k (I₀₀'s place in the flat frames): (n, P) -> (4, n, P) float32.
+
+    Float frames: four gathers, at k + 0, 1, side, side + 1. Byte pairs (`padded`): two, at k
+    and k + side, each split into its low byte (the left pixel) and high byte (the right one);
+    the values are then 0..255.
+    """
+    flat, nb = frames.ravel(), work.neighbours
+    if frames.dtype != np.uint16:
+        for k, offset in enumerate((0, 1, side, side + 1)):
+            # mode="clip": with out=, "raise" would gather into a temporary first; k is in range
+            np.take(flat[offset:], index, out=nb[k], mode="clip")
+        return nb
+    for row, offset in enumerate((0, side)):
+        pair = np.take(flat[offset:], index, out=work.pairs[row], mode="clip")
+        nb[2 * row + 1] = pair >> 8  # the right pixel
+        nb[2 * row] = np.bitwise_and(pair, 0xFF, out=pair)  # the left pixel
+    return nb
 
 
 def bilinear(frames: np.ndarray, points: np.ndarray, size: int, out: np.ndarray,
@@ -218,11 +253,12 @@ def bilinear(frames: np.ndarray, points: np.ndarray, size: int, out: np.ndarray,
     exact at pixel centres (u = v = 0 returns I₀₀ bit for bit) and linear along each axis.
     Points are clipped to [−1, size]: beyond the image every neighbour is a zero of the frame,
     so clipping changes nothing. One integer index k = n·side² + (y₀+1)·side + (x₀+1) per pixel
-    addresses I₀₀ (float32 holds these integers exactly, below 2²⁴); the other three neighbours
-    are the same gather at offsets 1, side and side + 1.
+    addresses I₀₀ (float32 holds these integers exactly, below 2²⁴); `gather_neighbours` reads
+    the four neighbours from there. Byte frames are interpolated in 0..255 and divided by 255
+    at the end, as `to_float01` divides: the same bits at pixel centres.
     """
     side = size + 3
-    corner, index, nb, row, lower = work.corner, work.index, work.neighbours, work.row, work.lower
+    corner = work.corner
     np.clip(points, -1, size, out=points)
     np.floor(points, out=corner)
     points -= corner  # now the fractions u, v
@@ -231,22 +267,21 @@ def bilinear(frames: np.ndarray, points: np.ndarray, size: int, out: np.ndarray,
     flat_index *= np.float32(side)
     flat_index += corner[0]
     flat_index += work.base
-    index[...] = flat_index
-    flat = frames.ravel()
-    for k, offset in enumerate((0, 1, side, side + 1)):  # I₀₀, I₁₀, I₀₁, I₁₁
-        # mode="clip": with out=, "raise" would gather into a temporary first; k is in range
-        np.take(flat[offset:], index, out=nb[k], mode="clip")
-    np.subtract(nb[1], nb[0], out=row, dtype=np.float32)  # I₁₀ − I₀₀
+    work.index32[...] = flat_index  # float32 → int32 → intp: 2× faster than float32 → intp
+    work.index[...] = work.index32
+    nb = gather_neighbours(frames, work.index, side, work)
+    row, lower = nb[1], nb[3]  # overwritten in place: every operand float32 and contiguous
+    row -= nb[0]
     row *= u
     row += nb[0]  # I₀₀ + u (I₁₀ − I₀₀)
-    np.subtract(nb[3], nb[2], out=lower, dtype=np.float32)
+    lower -= nb[2]
     lower *= u
     lower += nb[2]  # I₀₁ + u (I₁₁ − I₀₁)
     lower -= row
     lower *= v
     np.add(row, lower, out=out)
-    if frames.dtype == np.uint8:
-        np.divide(out, np.float32(255), out=out)  # as to_float01 does: the same bits at u = v = 0
+    if frames.dtype == np.uint16:
+        np.divide(out, np.float32(255), out=out)
 
 
 # ---------------------------------------------------------------- drawing and rendering
@@ -281,42 +316,83 @@ def as_pixels(images: np.ndarray) -> np.ndarray:
 class Renderer:
     """Draws each image's deformation and resamples it: the work shared by `augment` and epochs.
 
-    Everything that depends only on the image side and the strengths is computed once here: the
-    centred grid (3, side²) and the elastic basis Φ (side, r).
+    What depends only on the image side and the strengths is computed once: the elastic basis
+    Φ (side, r) and the right factor of `source_points`. The images are rendered in chunks of
+    CHUNK, shared among `threads` Python threads (NumPy releases the GIL in its loops). BLAS is
+    held to one thread meanwhile (threadpoolctl): a chunk's products are too small to share,
+    and BLAS's own worker threads, spinning after each one, take the cores the resampling
+    needs (on 2 cores the source points cost 3× and a second resampling thread gains nothing).
     """
 
-    def __init__(self, strengths: Augmentation, side: int) -> None:
-        self.strengths, self.side = strengths, side
-        self.grid = centred_grid(side)
+    def __init__(self, strengths: Augmentation, side: int, threads: int = 1) -> None:
+        self.strengths, self.side, self.threads = strengths, side, max(1, int(threads))
         self.basis = (smoothing_basis(side, strengths.elastic_sigma)
                       if strengths.elastic_alpha > 0 else None)
-        self.work: dict[tuple, Workspace] = {}  # (images in the chunk, dtype, thread) -> arrays
+        self.rank = 0 if self.basis is None else self.basis.shape[1]
+        self.right = right_factor(self.basis, strengths.elastic_alpha, side)
+        self.work: dict[tuple, Workspace] = {}  # (images in the chunk, thread) -> arrays
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Every random number of n images, in a fixed order: (n, 5 [+ 2 r²]) float32 in [−1, 1).
 
         Columns: angle, zoom, shear, shift x, shift y, then the elastic Z of both axes.
         """
-        rank = 0 if self.basis is None else self.basis.shape[1]
-        return rng.uniform(-1, 1, size=(n, AFFINE_DRAWS + 2 * rank * rank)).astype(np.float32)
+        draws = rng.random((n, AFFINE_DRAWS + 2 * self.rank**2), dtype=np.float32)  # [0, 1)
+        draws *= 2
+        draws -= 1
+        return draws
 
-    def render(self, frames: np.ndarray, draws: np.ndarray, out: np.ndarray) -> None:
-        """frames (n, (side+3)²), draws (n, ·) from `draw` -> out (n, side²) float32 in [0, 1]."""
-        s = self.strengths
+    def render(self, frames: np.ndarray, draws: np.ndarray, out: np.ndarray, transform=None, *,
+               limit_blas: bool = True) -> None:
+        """frames (N, (side+3)²), draws (N, ·) from `draw` -> out (N, side²) float32 in [0, 1]
+        (or `transform` of it, applied chunk by chunk). Each chunk depends on its draws only,
+        so the images are the same for any number of threads. limit_blas=False leaves BLAS's
+        thread count alone (for rendering beside a thread that trains)."""
+        errors: list[BaseException] = []
+
+        def chunks(first: int) -> None:
+            try:
+                for start in range(first * CHUNK, len(draws), CHUNK * self.threads):
+                    chunk = slice(start, start + CHUNK)
+                    self.render_chunk(frames[chunk], draws[chunk], out[chunk])
+                    if transform is not None:
+                        out[chunk] = transform(out[chunk])
+            except BaseException as exc:  # raised below, in the caller's thread
+                errors.append(exc)
+
+        with one_blas_thread() if limit_blas else contextlib.nullcontext():
+            workers = [threading.Thread(target=chunks, args=(k,)) for k in range(1, self.threads)]
+            for worker in workers:
+                worker.start()
+            chunks(0)
+            for worker in workers:
+                worker.join()
+        if errors:
+            raise errors[0]
+
+    def render_chunk(self, frames: np.ndarray, draws: np.ndarray, out: np.ndarray) -> None:
+        """One chunk of n images: their source points, then `bilinear`, in this thread's arrays."""
+        s, n = self.strengths, len(draws)
+        key = (n, threading.get_ident())  # a full chunk or the last; per thread
+        if key not in self.work:
+            self.work[key] = Workspace(n, self.side, self.rank)
+        work = self.work[key]
         d = draws[:, :AFFINE_DRAWS].astype(np.float64)
         a = inverse_affine(np.radians(s.rotate) * d[:, 0], 1 + s.scale * d[:, 1],
                            np.radians(s.shear) * d[:, 2])
-        n, rank = len(draws), 0 if self.basis is None else self.basis.shape[1]
-        key = (n, frames.dtype, threading.get_ident())  # a full chunk or the last; per thread
-        if key not in self.work:
-            self.work[key] = Workspace(n, self.side, frames.dtype, rank)
-        work = self.work[key]
-        points = source_points(affine_coefficients(a, s.shift * d[:, 3:5]), self.grid, self.side,
-                               work.points)
-        if rank:
-            z = draws[:, AFFINE_DRAWS:].reshape(n, 2, rank, rank).transpose(1, 0, 2, 3)
-            points += elastic_fields(np.ascontiguousarray(z), self.basis, s.elastic_alpha, work.field)
+        z = None
+        if self.rank:
+            z = draws[:, AFFINE_DRAWS:].reshape(n, 2, self.rank, self.rank).transpose(1, 0, 2, 3)
+        points = source_points(affine_coefficients(a, s.shift * d[:, 3:5]), z, self.basis,
+                               self.right, work.left, work.points)
         bilinear(frames, points, self.side, out, work)
+
+
+def one_blas_thread():
+    """A context in which BLAS runs single-threaded (the limit is lifted on leaving it)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def augment(images: np.ndarray, strengths: Augmentation, rng: np.random.Generator) -> np.ndarray:
@@ -329,10 +405,7 @@ def augment(images: np.ndarray, strengths: Augmentation, rng: np.random.Generato
     renderer = Renderer(strengths, side)
     draws = renderer.draw(rng, len(pixels))
     out = np.empty((len(pixels), side * side), dtype=np.float32)
-    flat = pixels.reshape(len(pixels), side * side)
-    for start in range(0, len(pixels), CHUNK):
-        block = slice(start, start + CHUNK)
-        renderer.render(padded(flat[block], side), draws[block], out[block])
+    renderer.render(padded(pixels.reshape(len(pixels), side * side), side), draws, out)
     return out.reshape(np.shape(images))
 
 
@@ -352,58 +425,40 @@ class EpochAugmenter:
     or (N, side, side), in [0, 1] or uint8, are framed once; `transform` (e.g. a standardisation,
     (n, side²) -> (n, side²)) is applied to each block after resampling.
 
+    The images are made when asked for, by `threads` threads (default: one per core, at most
+    8), BLAS held to one thread meanwhile (see `Renderer`). That is what `barenet train` does: on
+    2 cores it costs least (benchmarks/README.md, "Recipes").
+
     With `prefetch`, returning epoch e's images starts epoch e + 1's in a background thread, into
-    a second buffer (NumPy releases the GIL inside its large operations, so the resampling runs
-    while the main thread trains); the buffer of epoch e is not touched until epoch e + 2 starts,
-    so the caller must be done with an epoch's array when it asks for the epoch after next.
-    No epoch at or after `epochs` (the run's length, if given) is prefetched. On 2 cores the
-    background thread competes with BLAS's two threads and slows training more than it saves
-    (benchmarks/README.md, "Recipes"), and so do two resampling threads, so `barenet train` uses
-    prefetch=False and threads=1: each epoch's images made before it trains.
+    a second buffer, while the caller trains on epoch e (BLAS's thread count is then left alone:
+    the limit is global and would slow the training); the buffer of epoch e is not touched until
+    epoch e + 2 starts, so the caller must be done with an epoch's array when it asks for the
+    epoch after next. No epoch at or after `epochs` (the run's length, if given) is prefetched.
+    It pays only where cores are left over while training: on 2 cores the background thread
+    competes with BLAS's two and slows training more than it saves.
     """
 
     def __init__(self, images: np.ndarray, strengths: Augmentation, seed: int, *,
-                 transform=None, prefetch: bool = True, epochs: int | None = None,
-                 threads: int = 1) -> None:
+                 transform=None, prefetch: bool = False, epochs: int | None = None,
+                 threads: int | None = None) -> None:
         side = image_side(np.asarray(images))
         pixels = as_pixels(images)
         self.n, self.side = len(pixels), side
         self.frames = padded(pixels.reshape(self.n, side * side), side)
-        self.renderer = Renderer(strengths, side)
+        threads = min(os.cpu_count() or 1, 8) if threads is None else threads
+        self.renderer = Renderer(strengths, side, threads)
         self.seed, self.transform, self.prefetch, self.epochs = seed, transform, prefetch, epochs
-        self.threads = max(1, int(threads))
         self.buffers: list[np.ndarray] = []
         self.pending: tuple[int, threading.Thread, list] | None = None  # epoch, thread, [buffer, error]
 
-    def images(self, epoch: int, out: np.ndarray) -> np.ndarray:
-        """Epoch `epoch`'s images written into out (N, side²) float32, block by block.
+    def images(self, epoch: int, out: np.ndarray, *, limit_blas: bool = True) -> np.ndarray:
+        """Epoch `epoch`'s images written into out (N, side²) float32, chunk by chunk.
 
-        With `threads` > 1, the blocks are shared among that many threads (NumPy releases the
-        GIL in its large operations); every block's result depends only on its draws, so the
-        images are the same for any number of threads.
+        Every chunk's result depends only on its draws, so the images are the same for any
+        number of threads (and with or without the BLAS limit: one thread's sums are the same).
         """
         draws = self.renderer.draw(epoch_generator(self.seed, epoch), self.n)
-
-        errors: list[BaseException] = []
-
-        def blocks(first: int) -> None:
-            try:
-                for start in range(first * CHUNK, self.n, CHUNK * self.threads):
-                    block = slice(start, start + CHUNK)
-                    self.renderer.render(self.frames[block], draws[block], out[block])
-                    if self.transform is not None:
-                        out[block] = self.transform(out[block])
-            except BaseException as exc:  # raised below, in the caller's thread
-                errors.append(exc)
-
-        workers = [threading.Thread(target=blocks, args=(k,)) for k in range(1, self.threads)]
-        for worker in workers:
-            worker.start()
-        blocks(0)
-        for worker in workers:
-            worker.join()
-        if errors:
-            raise errors[0]
+        self.renderer.render(self.frames, draws, out, self.transform, limit_blas=limit_blas)
         return out
 
     def _buffer(self, busy: np.ndarray | None) -> np.ndarray:
@@ -419,7 +474,7 @@ class EpochAugmenter:
 
         def work() -> None:
             try:
-                self.images(epoch, result[0])
+                self.images(epoch, result[0], limit_blas=False)
             except BaseException as exc:  # handed to the caller in __call__
                 result[1] = exc
 

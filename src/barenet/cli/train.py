@@ -377,9 +377,9 @@ def epoch_images(session: Session):
         x = np.clip(x * np.asarray(standardizer.std, np.float32)
                     + np.asarray(standardizer.mean, np.float32), 0, 1)
         transform = standardizer.transform
-    # made before each epoch: on 2 cores a background thread beside BLAS's slows training
+    # each epoch's images made before it trains, one thread per core (EpochAugmenter's default)
     return EpochAugmenter(x, augmentation, session.config.seed, transform=transform,
-                          epochs=session.config.epochs, prefetch=False)
+                          epochs=session.config.epochs)
 
 
 def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
