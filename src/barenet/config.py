@@ -90,7 +90,7 @@ class TrainingConfig:
     warmup_steps: int | None = None  # warmup, cosine_steps: batches of linear warm-up
     warmup_fraction: float | None = None  # one_cycle: the rising part of the run
     every: int | None = None  # exponential_steps: lr · gamma^(step // every)
-    epochs: int = 25
+    epochs: int = 22
     steps: int | None = None  # train for this many batches instead; sets epochs (last one partial)
     batch_size: int = 256
     sampling: str = "shuffle"
