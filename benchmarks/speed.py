@@ -331,8 +331,8 @@ def header(args: argparse.Namespace, runs: list[dict], load_start: tuple) -> str
         f"barenet speed, {time.strftime('%Y-%m-%d %H:%M')}, {model}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
         "versions: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))
-        + (", torch missing" if "torch" not in versions else "")
-        + (", sklearn missing" if "sklearn" not in versions else ""),
+        + "".join(f", {peer} {'not run' if importlib.util.find_spec(peer) else 'missing'}"
+                  for peer in ("torch", "sklearn") if peer not in versions),
         f"threads: {args.threads} (threadpoolctl; torch.set_num_threads); float32; seed {args.seed}",
         "epoch times: " + ("CPU seconds of the worker, all threads summed (--clock cpu), not wall time"
                            if args.clock == "cpu" else "wall seconds"),
