@@ -349,12 +349,14 @@ class Renderer:
         so the images are the same for any number of threads. limit_blas=False leaves BLAS's
         thread count alone (for rendering beside a thread that trains)."""
         errors: list[BaseException] = []
+        coefficients = self.coefficients(draws)
 
         def chunks(first: int) -> None:
             try:
                 for start in range(first * CHUNK, len(draws), CHUNK * self.threads):
                     chunk = slice(start, start + CHUNK)
-                    self.render_chunk(frames[chunk], draws[chunk], out[chunk])
+                    self.render_chunk(frames[chunk], draws[chunk], coefficients[chunk],
+                                      out[chunk])
                     if transform is not None:
                         out[chunk] = transform(out[chunk])
             except BaseException as exc:  # raised below, in the caller's thread
@@ -370,21 +372,29 @@ class Renderer:
         if errors:
             raise errors[0]
 
-    def render_chunk(self, frames: np.ndarray, draws: np.ndarray, out: np.ndarray) -> None:
+    def coefficients(self, draws: np.ndarray) -> np.ndarray:
+        """The affine rows [A | −A t] of every image from its draws: (N, ·) -> (N, 2, 3) float64.
+
+        Done for all images at once, before the chunks: small per-chunk arrays would spend their
+        time in Python, which threads cannot share.
+        """
+        s, d = self.strengths, draws[:, :AFFINE_DRAWS].astype(np.float64)
+        a = inverse_affine(np.radians(s.rotate) * d[:, 0], 1 + s.scale * d[:, 1],
+                           np.radians(s.shear) * d[:, 2])
+        return affine_coefficients(a, s.shift * d[:, 3:5])
+
+    def render_chunk(self, frames: np.ndarray, draws: np.ndarray, coefficients: np.ndarray,
+                     out: np.ndarray) -> None:
         """One chunk of n images: their source points, then `bilinear`, in this thread's arrays."""
-        s, n = self.strengths, len(draws)
+        n = len(draws)
         key = (n, threading.get_ident())  # a full chunk or the last; per thread
         if key not in self.work:
             self.work[key] = Workspace(n, self.side, self.rank)
         work = self.work[key]
-        d = draws[:, :AFFINE_DRAWS].astype(np.float64)
-        a = inverse_affine(np.radians(s.rotate) * d[:, 0], 1 + s.scale * d[:, 1],
-                           np.radians(s.shear) * d[:, 2])
         z = None
         if self.rank:
             z = draws[:, AFFINE_DRAWS:].reshape(n, 2, self.rank, self.rank).transpose(1, 0, 2, 3)
-        points = source_points(affine_coefficients(a, s.shift * d[:, 3:5]), z, self.basis,
-                               self.right, work.left, work.points)
+        points = source_points(coefficients, z, self.basis, self.right, work.left, work.points)
         bilinear(frames, points, self.side, out, work)
 
 
