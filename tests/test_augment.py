@@ -282,3 +282,15 @@ def test_byte_pair_frames_and_float_frames_give_the_same_images(digits):
     renderer.render(floats, draws, from_floats)
     np.testing.assert_allclose(from_pairs, from_floats, atol=2e-6)
     assert np.abs(from_pairs - to01(digits[:40])).max() > 0.5  # they were deformed
+
+
+def test_the_workers_arrays_are_made_once_not_every_epoch(digits):
+    """Each epoch starts new threads; their scratch arrays are the workers', kept between epochs."""
+    many = np.concatenate([digits] * 2)  # 600 images: 4 full chunks and a last one of 88
+    epochs = EpochAugmenter(many, STRONG, seed=0, threads=2)
+    epochs(0)
+    arrays = dict(epochs.renderer.work)
+    for epoch in range(1, 4):
+        epochs(epoch)
+    assert epochs.renderer.work.keys() == arrays.keys() and len(arrays) == 3
+    assert all(epochs.renderer.work[key] is arrays[key] for key in arrays)

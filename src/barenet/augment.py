@@ -330,7 +330,8 @@ class Renderer:
                       if strengths.elastic_alpha > 0 else None)
         self.rank = 0 if self.basis is None else self.basis.shape[1]
         self.right = right_factor(self.basis, strengths.elastic_alpha, side)
-        self.work: dict[tuple, Workspace] = {}  # (images in the chunk, thread) -> arrays
+        self.work: dict[tuple, Workspace] = {}  # (images in the chunk, worker) -> arrays
+        self.busy = threading.Lock()  # one render at a time: the workers' arrays are shared
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Every random number of n images, in a fixed order: (n, 5 [+ 2 r²]) float32 in [−1, 1).
@@ -351,18 +352,18 @@ class Renderer:
         errors: list[BaseException] = []
         coefficients = self.coefficients(draws)
 
-        def chunks(first: int) -> None:
+        def chunks(worker: int) -> None:
             try:
-                for start in range(first * CHUNK, len(draws), CHUNK * self.threads):
+                for start in range(worker * CHUNK, len(draws), CHUNK * self.threads):
                     chunk = slice(start, start + CHUNK)
                     self.render_chunk(frames[chunk], draws[chunk], coefficients[chunk],
-                                      out[chunk])
+                                      out[chunk], worker)
                     if transform is not None:
                         out[chunk] = transform(out[chunk])
             except BaseException as exc:  # raised below, in the caller's thread
                 errors.append(exc)
 
-        with one_blas_thread() if limit_blas else contextlib.nullcontext():
+        with self.busy, one_blas_thread() if limit_blas else contextlib.nullcontext():
             workers = [threading.Thread(target=chunks, args=(k,)) for k in range(1, self.threads)]
             for worker in workers:
                 worker.start()
@@ -384,10 +385,10 @@ class Renderer:
         return affine_coefficients(a, s.shift * d[:, 3:5])
 
     def render_chunk(self, frames: np.ndarray, draws: np.ndarray, coefficients: np.ndarray,
-                     out: np.ndarray) -> None:
-        """One chunk of n images: their source points, then `bilinear`, in this thread's arrays."""
+                     out: np.ndarray, worker: int = 0) -> None:
+        """One chunk of n images: their source points, then `bilinear`, in the worker's arrays."""
         n = len(draws)
-        key = (n, threading.get_ident())  # a full chunk or the last; per thread
+        key = (n, worker)  # a full chunk or the last; one set per worker, kept between epochs
         if key not in self.work:
             self.work[key] = Workspace(n, self.side, self.rank)
         work = self.work[key]
