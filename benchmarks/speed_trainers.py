@@ -159,8 +159,7 @@ class BarenetAugmented(BarenetDropout):
 
         super().__init__(net, x, y, seed)
         strengths = self.config.replace(augment=list(self.kinds)).augmentation()
-        self.augmenter = EpochAugmenter(x, strengths, seed, prefetch=self.prefetch,
-                                        threads=1 if self.prefetch else None)
+        self.augmenter = EpochAugmenter(x, strengths, seed, prefetch=self.prefetch)
 
     def epoch(self):
         from barenet.nn import fit

@@ -294,3 +294,11 @@ def test_the_workers_arrays_are_made_once_not_every_epoch(digits):
         epochs(epoch)
     assert epochs.renderer.work.keys() == arrays.keys() and len(arrays) == 3
     assert all(epochs.renderer.work[key] is arrays[key] for key in arrays)
+
+
+def test_one_thread_per_core_when_asked_for_one_beside_training_when_prefetching(digits):
+    import os
+
+    assert EpochAugmenter(digits, STRONG, seed=0).renderer.threads == min(os.cpu_count() or 1, 8)
+    assert EpochAugmenter(digits, STRONG, seed=0, prefetch=True).renderer.threads == 1
+    assert EpochAugmenter(digits, STRONG, seed=0, prefetch=True, threads=3).renderer.threads == 3

@@ -202,7 +202,7 @@ def padded(images: np.ndarray, size: int) -> np.ndarray:
 
 
 class Workspace:
-    """The arrays of `bilinear` for a chunk of n images, allocated once per thread and reused
+    """The arrays of `bilinear` for a chunk of n images, allocated once per worker and reused
     (fresh arrays for every chunk cost more in page faults than the arithmetic on them)."""
 
     def __init__(self, n: int, size: int, rank: int) -> None:
@@ -437,8 +437,8 @@ class EpochAugmenter:
     (n, side²) -> (n, side²)) is applied to each block after resampling.
 
     The images are made when asked for, by `threads` threads (default: one per core, at most
-    8), BLAS held to one thread meanwhile (see `Renderer`). That is what `barenet train` does: on
-    2 cores it costs least (benchmarks/README.md, "Recipes").
+    8; one with `prefetch`), BLAS held to one thread meanwhile (see `Renderer`). That is what
+    `barenet train` does: on 2 cores it costs least (benchmarks/README.md, "Recipes").
 
     With `prefetch`, returning epoch e's images starts epoch e + 1's in a background thread, into
     a second buffer, while the caller trains on epoch e (BLAS's thread count is then left alone:
@@ -456,7 +456,8 @@ class EpochAugmenter:
         pixels = as_pixels(images)
         self.n, self.side = len(pixels), side
         self.frames = padded(pixels.reshape(self.n, side * side), side)
-        threads = min(os.cpu_count() or 1, 8) if threads is None else threads
+        if threads is None:  # one per core; one beside a training thread
+            threads = 1 if prefetch else min(os.cpu_count() or 1, 8)
         self.renderer = Renderer(strengths, side, threads)
         self.seed, self.transform, self.prefetch, self.epochs = seed, transform, prefetch, epochs
         self.buffers: list[np.ndarray] = []
