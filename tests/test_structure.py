@@ -151,7 +151,7 @@ PICTURE = [
     ["barenet.recognize", "barenet.modelfile", "barenet.model_record", "barenet.images",
      "barenet.config", "barenet.augment", "barenet.metrics"],
     ["barenet.nn", "barenet.data"],
-    ["barenet.errors", "barenet.version", "barenet.files"],
+    ["barenet.errors", "barenet.version", "barenet.files", "barenet.i18n"],
 ]
 
 

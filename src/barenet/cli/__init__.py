@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from barenet.errors import BarenetError
+from barenet.i18n import _
 from barenet.version import __version__
 
 # Subcommands in the order `barenet --help` lists them: module name in this package -> the line
@@ -75,7 +76,7 @@ def _subcommand(name: str):
 
 def error(message: str) -> None:
     """Print one error line on stderr, the way every subcommand reports a user's mistake."""
-    print(f"barenet: error: {message}", file=sys.stderr)
+    print(_("barenet: error: {message}").format(message=message), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -94,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         error(str(exc))
         return 1
     except KeyboardInterrupt:
-        error("interrupted")
+        error(_("interrupted"))
         return 130
     except BrokenPipeError:  # `barenet ... | head`
         return 0
