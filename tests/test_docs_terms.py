@@ -3,8 +3,8 @@
 The pages are README.zh-CN.md and every .md under a `zh-CN/` folder. Their prose (code blocks,
 inline code, formulas, link targets and HTML tags left out) must not use the words the glossary
 lists as aliases: one concept, one word (docs/zh-CN/glossary.md says which, and why). The
-glossary itself names the aliases in its "英文" and "别的叫法" columns: those two columns are left
-out of its check, not the rest of it. 证明 means a mathematical proof; a numerical check is
+glossary itself names the aliases in its "英文" and "别的叫法" columns and in quotes (“迭代周期”):
+those are left out of its check, not the rest of it. 证明 means a mathematical proof; a numerical check is
 检验 or 验证. Typography: “…” quotes, no space before %, full-width punctuation next to Chinese.
 """
 
@@ -71,6 +71,7 @@ def page_prose(page: Path) -> str:
     if page.name == "glossary.md":
         text = without_alias_columns(text)
         text = "\n".join(line for line in text.splitlines() if not line.startswith("- **"))
+        text = re.sub(r"“[^”]*”", " ", text)  # a word in quotes is named, not used
     return prose(text)
 
 
