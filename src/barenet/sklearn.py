@@ -9,7 +9,7 @@ optimizer, learning rate, batch size, epochs, early stopping on a held-out fract
 when the training loss stalls, `random_state`; `fit`, `partial_fit`, `predict`,
 `predict_proba`, `score`; `classes_`, `n_features_in_`, `loss_curve_`, `n_iter_`), so it drops
 into a `Pipeline`, `GridSearchCV` or `cross_val_score`. Under the hood it is the network
-`barenet train` builds (`barenet.config.build`), trained by `barenet.nn.fit` in float32:
+`barenet train` builds (`barenet.experiment.config.build`), trained by `barenet.nn.fit` in float32:
 
     x (N, n_features) float32 → Dense → activation → [Dropout] → … → Dense → softmax → p (N, K)
     loss: softmax cross-entropy on the classes' indices 0 … K−1 (`classes_` maps them back)
@@ -38,7 +38,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from barenet.config import TrainingConfig, build
+from barenet.experiment.config import TrainingConfig, build
 from barenet.nn import Callback, History, Sequential, fit
 
 
@@ -212,7 +212,7 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
 
     def save(self, path: str | Path) -> Path:
         """Write the trained network as a barenet model file (safetensors + JSON metadata)."""
-        from barenet.modelfile import TrainedModel, save
+        from barenet.saving.modelfile import TrainedModel, save
 
         check_is_fitted(self)
         config = self._config(self.n_iter_, self.seed_, self.batch_size_).to_dict()

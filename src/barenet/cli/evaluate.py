@@ -80,10 +80,11 @@ def raw_pixels(x, normalization: dict | None):
 
 def score(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     """Load, rebuild the data, predict and score; (report for the user, arrays for the plot)."""
-    from barenet import metrics, modelfile
-    from barenet.config import TrainingConfig, build
     from barenet.errors import DataError
+    from barenet.experiment import metrics
+    from barenet.experiment.config import TrainingConfig, build
     from barenet.nn.training import evaluate
+    from barenet.saving import modelfile
 
     trained = modelfile.load(args.model)
     model = trained.model
@@ -121,7 +122,7 @@ def held_out_data(args: argparse.Namespace, trained: Any, config: Any) -> tuple[
     cannot read (other image size, other number of classes).
     """
     from barenet.errors import ConfigError, DataError
-    from barenet.splits import make_splits
+    from barenet.experiment.splits import make_splits
 
     model = trained.model
     splits = make_splits(config, data_dir=args.data_dir, progress=False,
@@ -219,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
         check_output_path(args.plot, "--plot", suffix=".png")
     result, arrays = score(args)
     if args.plot:
-        from barenet import plots
+        from barenet.experiment import plots
 
         images = raw_pixels(arrays["x"], arrays["normalization"])
         try:

@@ -3,7 +3,7 @@
     barenet export MODEL --onnx FILE.onnx [--overwrite]
 
 The graph takes (N, 784) float32 pixels in [0, 1], what `barenet predict` gives the network, and
-returns the class probabilities (N, K); see `barenet.export_onnx`. Needs the optional extra
+returns the class probabilities (N, K); see `barenet.saving.export_onnx`. Needs the optional extra
 `pip install 'barenet[onnx]'`. A broken model file, a missing extra, or an output that exists
 (without --overwrite) or is not a regular file is one line on stderr and exit status 1.
 """
@@ -36,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
         import onnx  # noqa: F401
     except ModuleNotFoundError:
         raise ConfigError("ONNX export needs the onnx package: pip install 'barenet[onnx]'") from None
-    from barenet.export_onnx import export
     from barenet.files import check_output_path
-    from barenet.modelfile import load
+    from barenet.saving.export_onnx import export
+    from barenet.saving.modelfile import load
 
     out = check_output_path(args.onnx, "--onnx", overwrite=args.overwrite)  # before any work
     trained = load(args.model)

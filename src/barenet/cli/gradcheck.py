@@ -10,10 +10,10 @@ Compares every parameter's backprop gradient (and the input's) with central diff
 error, the entries that disagree most (backprop and numeric side by side), and a verdict; exit
 status 0 when every error is below the tolerance, 1 otherwise.
 
-Without --model, a small network is built by `barenet.config.build` (the builder `train` uses)
+Without --model, a small network is built by `barenet.experiment.config.build` (the builder `train` uses)
 from a seeded Generator, with a random batch. `--loss` takes the names `train --loss` takes (the
 engine's LOSSES), `--output` as in `train` (default: softmax for the cross-entropies, sigmoid for
-binary_cross_entropy and mse); see `barenet.config` for what each pair ends the network with.
+binary_cross_entropy and mse); see `barenet.experiment.config` for what each pair ends the network with.
 Hidden layers are Dense → activation (→ Dropout with --dropout; its mask is drawn once and then
 frozen, so the loss is one fixed function of θ). Biases start N(0, 0.5²) rather than 0, so that a
 layer whose inputs are all 0 cannot put the next ReLU exactly on its kink, where no derivative
@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from barenet.cli import COMMANDS
-from barenet.config import ACTIVATIONS, OUTPUTS
 from barenet.errors import ConfigError
+from barenet.experiment.config import ACTIVATIONS, OUTPUTS
 
 # --output when not given: what each loss usually ends in (else the first output config allows).
 DEFAULT_OUTPUT = {"softmax_cross_entropy": "softmax", "cross_entropy": "softmax",
@@ -139,7 +139,7 @@ def parse_activations(text: str, layers: int) -> list[str]:
 
 def default_output(loss: str) -> str:
     """DEFAULT_OUTPUT[loss], or the first output `config.HEADS` pairs with the loss."""
-    from barenet.config import HEADS
+    from barenet.experiment.config import HEADS
 
     return DEFAULT_OUTPUT.get(loss) or next((o for (name, o) in HEADS if name == loss), "softmax")
 
@@ -178,7 +178,7 @@ def random_subject(args: argparse.Namespace) -> Subject:
     import numpy as np
 
     from barenet import nn
-    from barenet.config import TrainingConfig, build
+    from barenet.experiment.config import TrainingConfig, build
 
     hidden = parse_hidden(args.hidden)
     activations = parse_activations(args.activation, len(hidden))
@@ -210,10 +210,10 @@ def model_subject(args: argparse.Namespace) -> Subject:
     """The trained model, its loss, and --images test images of its data, prepared as in training."""
     import numpy as np
 
-    from barenet import modelfile
     from barenet.cli.evaluate import held_out_data
-    from barenet.config import HEADS, TrainingConfig
+    from barenet.experiment.config import HEADS, TrainingConfig
     from barenet.nn import LOSSES
+    from barenet.saving import modelfile
 
     trained = modelfile.load(args.model)
     model = trained.model

@@ -67,7 +67,7 @@ def final_scores(trained) -> dict[str, Any]:
 
 def gather(path: Path) -> dict[str, Any]:
     """Everything `info` shows, as plain JSON-able data."""
-    from barenet import modelfile
+    from barenet.saving import modelfile
 
     trained = modelfile.load(path)
     model = trained.model

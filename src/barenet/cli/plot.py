@@ -65,9 +65,10 @@ def run(args: argparse.Namespace) -> int:
     """Draw the figures; print where they went. 0 if at least one figure was written."""
     import sys
 
-    from barenet import modelfile, plots
     from barenet.errors import ConfigError, ModelFileError
+    from barenet.experiment import plots
     from barenet.files import check_output_path
+    from barenet.saving import modelfile
 
     if args.max_tiles < 1:
         raise ConfigError(f"--max-tiles {args.max_tiles}: expected at least 1")

@@ -2,7 +2,7 @@
 
     barenet predict MODEL IMAGE... [--json] [--show OUT.png]
 
-Each image goes through `barenet.images.prepare_image` (dark or light ink, any size, cropped,
+Each image goes through `barenet.digits.prepare_image` (dark or light ink, any size, cropped,
 fitted into 20×20 and centred in 28×28 as MNIST was) and then through the model. Output, one line
 per image:
 
@@ -64,9 +64,9 @@ def text_line(file: str, probabilities, class_names: list[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from barenet import modelfile
     from barenet.cli import error
-    from barenet.recognize import check_image_model, class_names
+    from barenet.digits.recognize import check_image_model, class_names
+    from barenet.saving import modelfile
 
     if args.show:  # before any work: a PNG file, never a FIFO, a device or a directory
         from barenet.files import check_output_path
@@ -100,8 +100,8 @@ def read_images(files: list[str]) -> list[dict[str, Any]]:
     import sys
 
     from barenet.cli import error
+    from barenet.digits import prepare_image
     from barenet.errors import ImageError
-    from barenet.images import prepare_image
 
     results: list[dict[str, Any]] = []
     for file in files:
@@ -123,8 +123,8 @@ def classify(trained: Any, read: list[dict[str, Any]], names: list[str]) -> None
         return
     import numpy as np
 
+    from barenet.digits.recognize import class_probabilities
     from barenet.nn import labels_from_outputs
-    from barenet.recognize import class_probabilities
 
     batch = np.stack([r["pixels"] for r in read])  # (n, 28, 28)
     proba = class_probabilities(trained.predict_proba(batch))  # (n, K)
@@ -146,8 +146,8 @@ def save_figure(path: str, results: list[dict[str, Any]], class_names: list[str]
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from barenet.digits import load_image
     from barenet.errors import BarenetError
-    from barenet.images import load_image
 
     n = len(results)
     fig = Figure(figsize=(5.2, 2.5 * n + 0.3), layout="constrained")

@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from barenet import modelfile
     from barenet.cli import error
+    from barenet.saving import modelfile
     from barenet.web.server import make_server
 
     if not 0 <= args.port <= 65535:

@@ -34,10 +34,10 @@ from barenet.cli.train_outputs import (
 from barenet.errors import BarenetError, ConfigError
 
 if TYPE_CHECKING:  # for the annotations only: the command line imports these when it runs
-    from barenet.config import TrainingConfig
-    from barenet.modelfile import TrainedModel
+    from barenet.experiment.config import TrainingConfig
+    from barenet.experiment.splits import Splits
     from barenet.nn import History, Loss, Optimizer, Sequential
-    from barenet.splits import Splits
+    from barenet.saving.modelfile import TrainedModel
 
 
 def comma_ints(text: str) -> list[int]:
@@ -64,7 +64,7 @@ def listed(names: Any) -> str:
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet train` and its flags (the names they take are the engine's registries')."""
-    from barenet.config import (
+    from barenet.experiment.config import (
         ACTIVATIONS,
         LOSSES,
         NORMALIZATIONS,
@@ -157,7 +157,7 @@ def augment_kinds(text: str) -> list[str]:
 
 
 def add_augmentation_flags(p: argparse.ArgumentParser) -> None:
-    """--augment and the strengths of its deformations (barenet.augment)."""
+    """--augment and the strengths of its deformations (barenet.data.augment)."""
     aug = p.add_argument_group(
         "augmentation", "every epoch, each training image freshly deformed at random (drawn from "
         "the seed and the epoch, so a resumed run sees the same images)")
@@ -185,7 +185,7 @@ FLAG_FIELDS = (
 
 def resolve_config(args: argparse.Namespace):
     """TrainingConfig from defaults, then --config (checked on its own first), then flags."""
-    from barenet.config import TrainingConfig, load_toml
+    from barenet.experiment.config import TrainingConfig, load_toml
 
     settings: dict[str, Any] = TrainingConfig().to_dict()
     if args.config:
@@ -232,7 +232,7 @@ class Session:
 
     def record(self, history: History, metrics: dict | None = None) -> TrainedModel:
         """The TrainedModel to save: the network now, with `history` and `metrics`."""
-        from barenet.modelfile import TrainedModel
+        from barenet.saving.modelfile import TrainedModel
 
         return TrainedModel(
             model=self.model, config=self.config.to_dict(), normalization=self.splits.normalization,
@@ -270,8 +270,8 @@ def resolve(args: argparse.Namespace) -> Resolved:
 
 def resolve_resumed(args: argparse.Namespace) -> Resolved:
     """The settings recorded in --resume's checkpoint; what may change, see `train_outputs`."""
-    from barenet import modelfile
-    from barenet.config import TrainingConfig
+    from barenet.experiment.config import TrainingConfig
+    from barenet.saving import modelfile
 
     resumed = modelfile.load(args.resume)
     if resumed.kind != "checkpoint" or resumed.optimizer is None:
@@ -293,10 +293,10 @@ def resolve_resumed(args: argparse.Namespace) -> Resolved:
 
 def set_up(resolved: Resolved, progress: bool) -> Session:
     """Read and split the data, build the network (and restore the checkpoint's state, if any)."""
-    from barenet.config import build
-    from barenet.memory import check_fits
+    from barenet.experiment.config import build
+    from barenet.experiment.memory import check_fits
+    from barenet.experiment.splits import make_splits
     from barenet.nn.training import History, epochs_for_steps
-    from barenet.splits import make_splits
 
     config, resumed = resolved.config, resolved.resumed
     splits = make_splits(config, progress=progress,
@@ -367,7 +367,7 @@ def epoch_images(session: Session):
         return None
     import numpy as np
 
-    from barenet.augment import EpochAugmenter
+    from barenet.data.augment import EpochAugmenter
 
     x, transform = session.splits.x_train, None
     if session.splits.normalization is not None:
@@ -384,10 +384,10 @@ def epoch_images(session: Session):
 
 def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
     """Run the training loop with progress, epoch lines and checkpoints; None if interrupted."""
-    from barenet import modelfile
     from barenet.cli.train_progress import Checkpointer, DivergenceGuard, EpochPrinter, ProgressBar
     from barenet.errors import ModelFileError, TrainingError
     from barenet.nn.training import evaluate, fit
+    from barenet.saving import modelfile
 
     config, splits, history = session.config, session.splits, session.history
     validation = (splits.x_val, splits.y_val) if len(splits.x_val) else None
@@ -436,9 +436,9 @@ def report_interrupt(done: int, checkpoint: Path) -> None:
 
 def save_results(session: Session, history: History, out: Path, checkpoint: Path, plot: bool) -> None:
     """Score the test split, save the model with its metrics, draw the curves, say where."""
-    from barenet import modelfile
     from barenet.errors import ModelFileError
     from barenet.nn.training import evaluate
+    from barenet.saving import modelfile
 
     splits = session.splits
     test_loss, test_accuracy = evaluate(session.model, session.loss, splits.x_test, splits.y_test)
@@ -458,7 +458,7 @@ def save_results(session: Session, history: History, out: Path, checkpoint: Path
     print(f"model:      {out}")
     print(f"checkpoint: {checkpoint}")
     if plot:
-        from barenet.plots import learning_curves
+        from barenet.experiment.plots import learning_curves
 
         try:
             curves = learning_curves(history, curves_path(out))

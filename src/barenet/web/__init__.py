@@ -8,7 +8,7 @@
                                            ThreadingHTTPServer: the page and POST /api/predict
 
 The recognition itself (probabilities and a saliency map for one 28×28 digit, with barenet's own
-backward pass, thread-safe) is `barenet.recognize`, which `barenet predict` shares.
+backward pass, thread-safe) is `barenet.digits.recognize`, which `barenet predict` shares.
 
 Started by `barenet serve MODEL` (see `barenet.cli.serve`).
 """

@@ -1,6 +1,6 @@
 """A user's image of a handwritten digit -> the 28×28 input an MNIST model expects.
 
-    >>> from barenet.images import prepare_image
+    >>> from barenet.digits import prepare_image
     >>> result = prepare_image("my_seven.jpg")            # doctest: +SKIP
     >>> result.pixels.shape, result.notes                 # doctest: +SKIP
     ((28, 28), ('the image has 12 frames ...: the first frame was used',))
@@ -36,14 +36,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from barenet.errors import ImageError
-from barenet.images.normalise import mnist_style, mnist_style_with_notes
-from barenet.images.read import (
+from barenet.digits.normalise import mnist_style, mnist_style_with_notes
+from barenet.digits.read import (
     ImageSource,
     LoadedImage,
     composite_on_paper,
     load_image,
 )
+from barenet.errors import ImageError
 
 __all__ = [
     "ImageResult",

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from barenet.digits.components import label_components
 from barenet.errors import ConfigError, ImageError
-from barenet.images.components import label_components
 
 INK_SIDES = ("auto", "dark", "light")
 MIN_SIDE = 8  # pixels: smaller than this cannot show a digit

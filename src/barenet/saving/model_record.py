@@ -1,6 +1,6 @@
 """Checks of a model file's metadata record against its tensors and sane limits, before any use.
 
-A model file's JSON record (see `barenet.modelfile`) is data from anywhere: nothing in it is
+A model file's JSON record (see `barenet.saving.modelfile`) is data from anywhere: nothing in it is
 trusted until checked here. `check_record(record, tensors)` raises one `ModelFileError` naming
 the first thing wrong, and guarantees, when it returns, that
 

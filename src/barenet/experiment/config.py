@@ -40,7 +40,7 @@ from barenet.nn import ACTIVATIONS, LOSSES, OPTIMIZERS, SAMPLINGS, SCHEDULES
 
 OUTPUTS = ("softmax", "sigmoid", "linear")
 NORMALIZATIONS = ("none", "standardize")
-AUGMENTATIONS = ("affine", "elastic")  # what `augment` may list (barenet.augment)
+AUGMENTATIONS = ("affine", "elastic")  # what `augment` may list (barenet.data.augment)
 AUGMENTATION_STRENGTHS = ("rotate", "scale", "shear", "shift", "elastic_alpha", "elastic_sigma")
 # (loss, output) -> (the engine's loss in LOSSES, the layer in LAYERS the network ends in or None,
 # the output activation `predict_proba` applies to the scores or None): the module docstring's table.
@@ -96,7 +96,7 @@ class TrainingConfig:
     sampling: str = "shuffle"
     early_stopping: int | None = None  # patience in epochs, on the validation loss
     seed: int = 0
-    # augmentation (barenet.augment): new random deformations of every training image each epoch
+    # augmentation (barenet.data.augment): new random deformations of every training image each epoch
     augment: list[str] = field(default_factory=lambda: ["affine", "elastic"])  # or [] (none)
     rotate: float = 8.0  # affine: degrees, each image turned by U(−rotate, rotate)
     scale: float = 0.08  # affine: zoom U(1 − scale, 1 + scale)
@@ -137,7 +137,7 @@ class TrainingConfig:
         return [auto_init(a) if i == "auto" else i for i, a in zip(inits, activations, strict=True)]
 
     def augmentation(self):
-        """The `barenet.augment.Augmentation` of `augment` and its strengths, or None when off.
+        """The `barenet.data.augment.Augmentation` of `augment` and its strengths, or None when off.
 
         Raises ConfigError for an unknown kind or a strength out of its range.
         """
@@ -150,7 +150,7 @@ class TrainingConfig:
                               f"{', '.join(AUGMENTATIONS)} (or none)")
         if not self.augment:
             return None
-        from barenet.augment import Augmentation
+        from barenet.data.augment import Augmentation
 
         affine = "affine" in self.augment
         try:

@@ -10,7 +10,7 @@ request, from many threads):
 
 For one digit:
 
-    pixels (28, 28) float32 in [0, 1], white ink on black (what `barenet.images` produces)
+    pixels (28, 28) float32 in [0, 1], white ink on black (what `barenet.digits` produces)
         ──TrainedModel.prepare──▶ x (1, 784), the model's input (standardised if it was trained so)
         ──model.forward──▶ scores s (1, K)      ──predict_proba──▶ probabilities (K,)
         ──model.backward(one-hot of the winner)──▶ ∂s_c/∂x (1, 784) ──· ∂x/∂pixel──▶ saliency
@@ -43,8 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from barenet.errors import ModelFileError
-from barenet.modelfile import TrainedModel
 from barenet.nn import labels_from_outputs
+from barenet.saving.modelfile import TrainedModel
 
 SIDE = 28  # MNIST's image side: the page and `barenet predict` feed 28×28 digits
 

@@ -6,7 +6,7 @@
     gray: (H, W) float32 in [0, 1], 0 = black, 1 = white.
 
 Which side is ink is *not* decided here (a photo has dark ink, MNIST has light ink); that is the
-job of `barenet.images.ink`. Anything Pillow reads is accepted:
+job of `barenet.digits.ink`. Anything Pillow reads is accepted:
 
 - colour is reduced to luma (ITU-R 601-2: 0.299 R + 0.587 G + 0.114 B);
 - an alpha channel (RGBA, LA, a palette or colour key with transparency) is composited onto a

@@ -83,7 +83,7 @@ def _normalisation(graph: _Graph, normalization: dict[str, Any] | None) -> None:
 
 
 def to_onnx(trained: Any) -> Any:
-    """The `onnx.ModelProto` of a `barenet.modelfile.TrainedModel`, checked in full."""
+    """The `onnx.ModelProto` of a `barenet.saving.modelfile.TrainedModel`, checked in full."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 

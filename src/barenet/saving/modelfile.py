@@ -36,9 +36,9 @@ import numpy as np
 
 from barenet.errors import BarenetError, ModelFileError
 from barenet.files import FileTooLarge, NotAFile, atomic_write, open_regular
-from barenet.model_record import check_record
 from barenet.nn.model import Sequential
 from barenet.nn.training import History
+from barenet.saving.model_record import check_record
 from barenet.version import __version__
 
 FORMAT = "barenet-model"
@@ -213,7 +213,7 @@ def load(path: str | Path) -> TrainedModel:
     Checked, in this order, before anything is built: a regular file (not a FIFO, a device or a
     directory) of at most MODEL_LIMIT bytes; a safetensors header that parses and accounts for
     exactly the file; barenet's format tag and a known version; a metadata record that is valid
-    JSON, checked by `barenet.model_record.check_record` against the tensors and sane limits.
+    JSON, checked by `barenet.saving.model_record.check_record` against the tensors and sane limits.
     Nothing else is trusted.
     """
     from safetensors import SafetensorError

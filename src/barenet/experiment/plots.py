@@ -13,7 +13,7 @@
                                             digits beside their augmented variants, per group
 
 Every function returns the path it wrote. matplotlib is imported inside the functions (so that
-`import barenet.plots` and the command line stay fast) and used through its object-oriented API
+`import barenet.experiment.plots` and the command line stay fast) and used through its object-oriented API
 with the Agg canvas: a `Figure` that no global pyplot state knows about, closed when it goes out
 of scope, and no window ever opens. Each file is rendered in memory, then written with
 `barenet.files.atomic_write`, so a reader never sees half a PNG.

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from barenet.config import TrainingConfig
 from barenet.data import Dataset, load_dataset
 from barenet.data.prepare import Standardizer, select_classes, stratified_split, to_float01
+from barenet.experiment.config import TrainingConfig
 
 VALIDATION_FRACTION = 12  # the default 5,000 of MNIST's 60,000: held out of a small training set
 
