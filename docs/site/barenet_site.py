@@ -63,12 +63,18 @@ def glossary_terms(markdown: str) -> list[str]:
 
     "| 多层感知机（多层感知器） | multilayer perceptron | …" -> ["多层感知机", "多层感知器"]
     """
+    def cells(line: str) -> list[str]:
+        return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+    def separator(line: str) -> bool:
+        return line.lstrip().startswith("|") and set("".join(cells(line))) <= set("-: ")
+
     terms = []
-    for line in markdown.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if not line.lstrip().startswith("|") or len(cells) < 2 or set(cells[0]) <= set("-: "):
-            continue
-        for term in re.split(r"[（）()、，,/；;]", cells[0]):
+    lines = markdown.splitlines()
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        if not line.lstrip().startswith("|") or separator(line) or separator(following):
+            continue  # not a table row, or the row of column titles
+        for term in re.split(r"[（）()、，,/；;]", cells(line)[0]):
             term = term.strip()
             if re.search(r"[\u4e00-\u9fff]", term) and " " not in term:
                 terms.append(term)
