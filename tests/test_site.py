@@ -251,3 +251,18 @@ def test_barenet_export_web_writes_the_file_and_keeps_an_existing_one(tmp_path, 
 def test_barenet_export_needs_one_target(tmp_path, capsys):
     assert main(["export", str(tmp_path / "m.safetensors")]) == 2
     assert "--onnx" in capsys.readouterr().err
+
+
+def test_the_build_fails_on_broken_references_and_shows_other_warnings():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("site_build", ROOT / "docs" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    assert build.is_problem("a.md:3: WARNING: 'myst' cross-reference target not found: 'b.md' "
+                            "[myst.xref_missing]")
+    assert build.is_problem("a.md:5: WARNING: image file not readable: x.png [image.not_readable]")
+    assert build.is_problem("a.md: WARNING: document isn't included in any toctree [toc.not_included]")
+    assert build.is_problem("Exception occurred:")
+    assert not build.is_problem("a.md:1: WARNING: Document headings start at H2, not H1 [myst.header]")
+    assert not build.is_problem("Building prefix dict from the default dictionary ...")
