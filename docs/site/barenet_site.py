@@ -135,8 +135,9 @@ def contents(app, docname, source) -> None:
     lang = site_language(app.config)
     layout = [(titles[lang], patterns) for titles, patterns in app.config.barenet_sections]
     blocks = []
+    titles = {name: by_lang[lang] for name, by_lang in app.config.barenet_titles.items() if lang in by_lang}
     for caption, names in sections(app.env.found_docs, layout, app.config.barenet_more[lang]):
-        entries = "\n".join(names)
+        entries = "\n".join(f"{titles[name]} <{name}>" if name in titles else name for name in names)
         blocks.append(f"```{{toctree}}\n:caption: {caption}\n:maxdepth: 1\n\n{entries}\n```\n")
     source[0] = source[0].replace(MARKER, "\n".join(blocks))
 
@@ -170,6 +171,7 @@ def copy_mathjax(app, exception) -> None:
 def setup(app):
     app.add_config_value("barenet_sections", [], "env")
     app.add_config_value("barenet_more", {"en": "More", "zh-CN": "More"}, "env")
+    app.add_config_value("barenet_titles", {}, "env")
     app.connect("config-inited", configure)
     app.connect("source-read", contents)
     app.connect("html-page-context", switch)

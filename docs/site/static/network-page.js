@@ -40,6 +40,8 @@
       (a.metrics.test_accuracy ? `, ${(100 * a.metrics.test_accuracy).toFixed(2)} % accurate on MNIST's test set` : "") + ".",
   };
 
+  // Chinese typography puts no space before %; the project's English does.
+  const percent = (p) => `${(100 * p).toFixed(1)}${zh ? "%" : " %"}`;
   const net = BarenetNetwork.load(window.BARENET_NETWORK);
   const SIDE = 28, BOX = 20, STROKE = 22;
   const pad = root.querySelector("#barenet-pad");
@@ -123,7 +125,7 @@
     bars.querySelectorAll("li").forEach((li, k) => {
       const p = probabilities ? probabilities[k] : 0;
       li.querySelector(".fill").style.width = `${(100 * p).toFixed(1)}%`;
-      li.querySelector(".p").textContent = probabilities ? `${(100 * p).toFixed(1)} %` : "";
+      li.querySelector(".p").textContent = probabilities ? percent(p) : "";
       li.classList.toggle("winner", k === winner);
       li.classList.toggle("chosen", k === c);
     });
@@ -205,7 +207,7 @@
     root.classList.remove("blank");
     const { trace, cls, grads } = run(pixels, chosen);
     const label = net.classNames[trace.winner];
-    status.textContent = TEXT.reads(label, `${(100 * trace.probabilities[trace.winner]).toFixed(1)} %`);
+    status.textContent = TEXT.reads(label, percent(trace.probabilities[trace.winner]));
     status.dataset.prediction = label;
     setBars(trace.probabilities, trace.winner, cls);
     show(forwardBox, "input", TEXT.input, pixels, false);
