@@ -40,6 +40,7 @@ def write(path: Path, text: str) -> None:
     ("docs/tutorials/zh-CN/02-losses.ipynb", ("zh-CN", "tutorials/02-losses.ipynb")),
     ("docs/exercises/zh-CN/01.md", ("zh-CN", "exercises/01.md")),
     ("docs/site/pages/zh-CN/index.md", ("zh-CN", "index.md")),
+    ("docs/site/pages/in-the-browser.md", ("en", "in-the-browser.md")),
 ])
 def test_a_zh_cn_folder_at_any_depth_marks_the_chinese_page(repo_path, place):
     assert stage.site_place(repo_path) == place
@@ -253,16 +254,23 @@ def test_barenet_export_needs_one_target(tmp_path, capsys):
     assert "--onnx" in capsys.readouterr().err
 
 
-def test_the_build_fails_on_broken_references_and_shows_other_warnings():
+def test_the_build_fails_on_errors_missing_images_and_lost_pages_and_counts_other_warnings():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("site_build", ROOT / "docs" / "build.py")
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    assert build.is_problem("a.md:3: WARNING: 'myst' cross-reference target not found: 'b.md' "
-                            "[myst.xref_missing]")
     assert build.is_problem("a.md:5: WARNING: image file not readable: x.png [image.not_readable]")
     assert build.is_problem("a.md: WARNING: document isn't included in any toctree [toc.not_included]")
     assert build.is_problem("Exception occurred:")
     assert not build.is_problem("a.md:1: WARNING: Document headings start at H2, not H1 [myst.header]")
+    # an anchor written as raw HTML works but MyST cannot see it: the built site's check judges
+    assert not build.is_problem("a.md:3: WARNING: local id not found in doc 'math': 's10' "
+                                "[myst.xref_missing]")
     assert not build.is_problem("Building prefix dict from the default dictionary ...")
+
+
+def test_an_unresolved_link_becomes_a_broken_link_of_the_built_site(tmp_path):
+    """What MyST makes of a link it cannot resolve ("#target") is what the link check reports."""
+    write(tmp_path / "page.html", '<a class="reference internal" href="#gone.md">gone</a>')
+    assert linkcheck.broken_links(tmp_path) == ["page.html: #gone.md (no id 'gone.md' in page.html)"]

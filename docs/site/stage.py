@@ -7,7 +7,7 @@ paths, so that the switch on a page leads to the same path in the other tree:
 
     docs/<path>                   -> en/<path>
     docs/<…>/zh-CN/<path>         -> zh-CN/<…>/<path>        ("zh-CN" dropped from the path)
-    docs/site/pages/<lang>/<path> -> <lang>/<path>           (the site's own pages: index, demo)
+    docs/site/pages/<path>        -> as docs/<path>           (the site's own pages: index, demo)
     README.md, README.zh-CN.md    -> en/readme.md, zh-CN/readme.md
     benchmarks/README.md          -> en/benchmarks.md
 
@@ -25,7 +25,6 @@ its text and loses its link; a link to nothing keeps its target, so the build fl
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 import shutil
@@ -66,11 +65,8 @@ class Layout:
 
 
 def site_place(repo_path: str) -> tuple[str, str]:
-    """(lang, site path) of a file under docs/: the `zh-CN` folder decides the language."""
-    if repo_path.startswith("docs/site/pages/"):
-        lang, _, rest = repo_path.removeprefix("docs/site/pages/").partition("/")
-        return lang, rest
-    *folders, name = repo_path.removeprefix("docs/").split("/")
+    """(lang, site path) of a file under docs/ (or docs/site/pages/): `zh-CN` decides the language."""
+    *folders, name = repo_path.removeprefix("docs/site/pages/").removeprefix("docs/").split("/")
     lang = "zh-CN" if "zh-CN" in folders else "en"
     return lang, "/".join([*(folder for folder in folders if folder != "zh-CN"), name])
 
@@ -227,14 +223,3 @@ def cross_language_url(lang: str, site_path: str, other_lang: str, other_path: s
     if lang == "en":
         return f"{up}{other_lang}/{html}"
     return f"{up}../{html}"
-
-
-def main() -> None:  # pragma: no cover - a convenience for looking at the trees
-    root = Path(__file__).resolve().parents[2]
-    layout = stage(root, root / "docs" / "_build" / "src")
-    print(f"{len(layout.pages)} pages, {len(layout.assets)} assets; untranslated: {layout.untranslated}")
-    print(os.linesep.join(layout.unlinked))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
