@@ -44,6 +44,14 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class StaticHost(http.server.ThreadingHTTPServer):
+    """The built site on 127.0.0.1, as a static host serves it."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a page left before its file came
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """(folder, seconds, output) of one offline build of the site with docs/build.py."""
@@ -63,7 +71,7 @@ def site(tmp_path_factory):
 def base_url(site):
     html, _, _ = site
     handler = functools.partial(Quiet, directory=str(html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = StaticHost(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"

@@ -68,11 +68,9 @@ barenet_sections = [
     ({"en": "The project", "zh-CN": "项目"}, ["readme", "design", "ecosystem", "benchmarks"]),
 ]
 barenet_more = {"en": "More", "zh-CN": "更多"}
-# Titles in the contents where a page's own title would not do: the README's is just "barenet",
-# and the glossary, written in Chinese only, needs an English name on the English side.
+# Titles in the contents where a page's own title would not do (the README's is just "barenet").
 barenet_titles = {
     "readme": {"en": "About barenet (the README)", "zh-CN": "关于 barenet（README）"},
-    "glossary": {"en": "Glossary: Chinese terms, their English names and barenet's"},
 }
 html_context = {"default_mode": "auto"}  # pydata-sphinx-theme logs an error when it is unset
 html_favicon = str(HERE / "static" / "favicon.svg")  # else browsers ask the host for /favicon.ico
