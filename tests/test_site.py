@@ -159,8 +159,9 @@ def test_sphinx_is_below_9_whose_chinese_search_is_broken():
     assert sphinx.version_info[0] < 9
 
 
-# jieba's load_userdict leaves its file open
+# jieba's load_userdict leaves its file open; jieba imports pkg_resources where setuptools has it
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore:pkg_resources is deprecated:UserWarning")
 def test_jieba_with_the_glossary_indexes_backpropagation_as_one_word(tmp_path):
     jieba = pytest.importorskip("jieba")
     assert "反向传播" not in jieba.lcut_for_search("用反向传播计算交叉熵的梯度"), "jieba alone splits it"
