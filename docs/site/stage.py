@@ -40,7 +40,7 @@ SKIPPED_PARTS = {"_build", ".ipynb_checkpoints", "__pycache__"}
 SKIPPED_DOCS = {"docs/build.py"}
 
 UNTRANSLATED = {
-    "zh-CN": "本页还没有中文版，下面是英文原文。",
+    "zh-CN": "本页只有英文版，下面是英文原文。",
     "en": "This page is written in Chinese only; it is shown here as it is.",
 }
 
