@@ -79,7 +79,7 @@ def base_url(site):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed before test_web_page.py starts its own Playwright
 def browser():
     try:
         from playwright.sync_api import sync_playwright
@@ -106,9 +106,14 @@ class Watched:
         self.outside: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        self.page.on("requestfailed", self.failed)
         self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"{r.status}: {r.url}"))
         self.page.on("request", self.note)
+
+    def failed(self, request) -> None:
+        # ERR_ABORTED: the browser dropped a request of the page it was leaving (its icon, say)
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"failed ({request.failure}): {request.url}")
 
     def note(self, request) -> None:
         parts = urlsplit(request.url)
