@@ -1,6 +1,7 @@
 """`barenet export`: a trained model as an ONNX graph.
 
     barenet export MODEL --onnx FILE.onnx [--overwrite]
+    barenet export MODEL --web FILE.js [--float16] [--overwrite]     (see barenet.cli.export_web)
 
 The graph takes (N, 784) float32 pixels in [0, 1], what `barenet predict` gives the network, and
 returns the class probabilities (N, K); see `barenet.saving.export_onnx`. Needs the optional extra
@@ -13,7 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import COMMANDS, export_web
 from barenet.errors import ConfigError
 
 
@@ -22,16 +23,21 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "export",
         help=COMMANDS["export"],
-        description="Export a model file as ONNX: pixels (N, 784) in [0, 1] in, probabilities out.",
+        description="Export a model file as ONNX (pixels (N, 784) in [0, 1] in, probabilities out), "
+                    "or as the network of the site's in-page demo (--web).",
     )
     parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
-    parser.add_argument("--onnx", metavar="FILE.onnx", required=True, help="where to write the ONNX graph")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing FILE.onnx")
+    targets = parser.add_mutually_exclusive_group(required=True)
+    targets.add_argument("--onnx", metavar="FILE.onnx", help="where to write the ONNX graph")
+    export_web.add_flags(targets, parser)
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing output file")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     """Load MODEL, build and check its ONNX graph, write it atomically, say where it went."""
+    if args.web is not None:
+        return export_web.run(args)
     try:
         import onnx  # noqa: F401
     except ModuleNotFoundError:
