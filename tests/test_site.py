@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from barenet import modelfile
 from barenet.cli import main
 from barenet.nn import BatchNorm, Dense, Dropout, LeakyReLU, ReLU, Sequential, Sigmoid, Softmax, Tanh
+from barenet.saving import modelfile
 from barenet.web.weights import decode, encode, read_web, to_web, write_web
 
 ROOT = Path(__file__).resolve().parents[1]

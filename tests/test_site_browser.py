@@ -279,7 +279,7 @@ def numpy_reference(trained, pixels: np.ndarray, classes: np.ndarray):
     pixels: (N, 784) in [0, 1]. Returns (N, K) probabilities and, per image, the list of
     ∂s_c/∂(output of layer l) for every layer, then ∂s_c/∂pixel — barenet's own layers' backward.
     """
-    from barenet.recognize import class_probabilities
+    from barenet.digits.recognize import class_probabilities
 
     model = trained.model
     x = trained.prepare(pixels)

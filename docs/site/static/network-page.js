@@ -1,7 +1,7 @@
 // The in-page network: draw a digit, watch barenet's network read it, forward and backward.
 //
 // Drawing: white ink on a black 280×280 canvas, as the drawing page of `barenet serve`.
-// Preprocessing, the MNIST way (barenet.images.normalise): the ink's bounding box, fitted into
+// Preprocessing, the MNIST way (barenet.digits.normalise): the ink's bounding box, fitted into
 // 20×20 keeping its aspect ratio (each output pixel the average of the ink it covers), pasted
 // into 28×28 with its centre of mass at (14, 14) by a whole-pixel shift.
 // Then network.js computes every layer's output and, for the chosen class (the winner unless the

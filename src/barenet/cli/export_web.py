@@ -26,7 +26,7 @@ def add_flags(targets, parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load MODEL, write its network for the page atomically, say where it went."""
     from barenet.files import check_output_path
-    from barenet.modelfile import load
+    from barenet.saving.modelfile import load
     from barenet.web.weights import write_web
 
     out = check_output_path(args.web, "--web", overwrite=args.overwrite)  # before any work

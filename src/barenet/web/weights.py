@@ -37,8 +37,8 @@ import numpy as np
 
 from barenet.errors import ModelFileError
 from barenet.files import atomic_write
-from barenet.modelfile import TrainedModel
 from barenet.nn import Sequential
+from barenet.saving.modelfile import TrainedModel
 from barenet.version import __version__
 
 FORMAT = "barenet-web-network"
