@@ -20,6 +20,8 @@ from __future__ import annotations
 import gettext
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -62,6 +64,19 @@ def set_language(lang: str | None) -> None:
     if code is None:
         raise ValueError(f"unknown language {lang!r}: barenet speaks {', '.join(LANGUAGES)}")
     _chosen = code
+
+
+@contextmanager
+def speaking(lang: str | None) -> Iterator[None]:
+    """Speak `lang` inside the block (None: as before), then the language chosen before it."""
+    global _chosen
+    before = _chosen
+    if lang is not None:
+        set_language(lang)
+    try:
+        yield
+    finally:
+        _chosen = before
 
 
 @cache

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
 
 SOURCES = {
     "argument": "from --data-dir",
@@ -27,7 +27,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     """Add `barenet data` and its flags."""
     parser = subparsers.add_parser(
         "data",
-        help=COMMANDS["data"],
+        help=summary("data"),
         description=(
             "Show where a dataset's files are, whether they match the canonical checksums, "
             "how many images each split holds and its class balance; download missing files. "

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
 
 SPLITS = ("test", "val", "train")
 
@@ -29,7 +29,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet evaluate` and its flags."""
     parser = subparsers.add_parser(
         "evaluate",
-        help=COMMANDS["evaluate"],
+        help=summary("evaluate"),
         description="Score a saved model on the test (or validation, or training) split of the data "
         "it was trained on, rebuilt from its recorded configuration and normalisation.",
     )

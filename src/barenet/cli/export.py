@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
 from barenet.errors import ConfigError
 
 
@@ -21,7 +21,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet export` and its flags."""
     parser = subparsers.add_parser(
         "export",
-        help=COMMANDS["export"],
+        help=summary("export"),
         description="Export a model file as ONNX: pixels (N, 784) in [0, 1] in, probabilities out.",
     )
     parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")

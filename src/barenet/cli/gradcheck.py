@@ -32,7 +32,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
 from barenet.config import ACTIVATIONS, OUTPUTS
 from barenet.errors import ConfigError
 
@@ -67,7 +67,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
     p = subparsers.add_parser(
         "gradcheck",
-        help=COMMANDS["gradcheck"],
+        help=summary("gradcheck"),
         description="Compare each parameter's gradient from backpropagation with central "
         "differences, in float64, on a small random network or (--model) a trained one; print the "
         "relative errors, the values side by side and a verdict. Exit status 0 when every error is "

@@ -21,14 +21,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet info` and its flags."""
     parser = subparsers.add_parser(
         "info",
-        help=COMMANDS["info"],
+        help=summary("info"),
         description="Describe a model file: its layers and parameter count, the training "
         "configuration, the data it was trained on, the per-epoch history and the final scores.",
     )

@@ -21,14 +21,14 @@ import math
 from pathlib import Path
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet plot` and its flags."""
     parser = subparsers.add_parser(
         "plot",
-        help=COMMANDS["plot"],
+        help=summary("plot"),
         description="Draw the learning curves (the training loss per iteration; loss and accuracy "
         "per epoch, training and validation) and the first layer's weights as 28×28 tiles. Default files: "
         "<model stem>-curves.png and <model stem>-weights.png next to the model.",

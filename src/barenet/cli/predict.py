@@ -26,14 +26,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet predict` and its flags."""
     parser = subparsers.add_parser(
         "predict",
-        help=COMMANDS["predict"],
+        help=summary("predict"),
         description="Read the handwritten digit in each image: it is cropped, scaled and centred "
         "the way MNIST was made, then classified. Prints the digit, its probability and the next "
         "two guesses.",

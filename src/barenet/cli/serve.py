@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -24,7 +24,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet serve` and its flags."""
     parser = subparsers.add_parser(
         "serve",
-        help=COMMANDS["serve"],
+        help=summary("serve"),
         description="Serve a page where you draw a digit with the mouse, a finger or a pen and "
         "see the model's probabilities, the 28×28 image it reads and a saliency map, live.",
     )

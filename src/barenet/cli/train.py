@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
 from barenet.cli.train_outputs import (
     check_outputs,
     checkpoint_path,
@@ -75,7 +75,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
 
     p = subparsers.add_parser(
-        "train", help=COMMANDS["train"],
+        "train", help=summary("train"),
         description="Train a fully connected network. With no options: barenet's measured MNIST "
         "recipe (784-512-512-10, ReLU, dropout 0.2, Adam lr 0.002 with cosine decay, batch 256, "
         "22 epochs, every epoch's images freshly deformed: affine and elastic).",
