@@ -35,7 +35,8 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from barenet.errors import BarenetError, ModelFileError
-from barenet.files import FileTooLarge, NotAFile, atomic_write, open_regular
+from barenet.files import FileTooLarge, NotAFile, atomic_write, open_regular, printable
+from barenet.i18n import _
 from barenet.model_record import check_record
 from barenet.nn.model import Sequential
 from barenet.nn.training import History
@@ -109,6 +110,10 @@ def save(path: str | Path, trained: TrainedModel, optimizer=None) -> Path:
     }
     try:
         atomic_write(path, to_bytes(tensors, metadata=metadata))
+    except NotAFile as exc:  # a link, a FIFO, a device or a directory: never replaced
+        raise ModelFileError(_("{path}: {reason}; barenet writes a model only to a new or a "
+                               "regular file: choose another path").format(
+            path=printable(path), reason=exc.strerror)) from None
     except OSError as exc:
         fix = ("free some space on that disk, or choose an --out on another one" if exc.errno in
                (errno.ENOSPC, errno.EDQUOT) else "choose a writable --out path")

@@ -8,10 +8,11 @@ A run writes three files: the model (`--out`), its checkpoint beside it
   `--overwrite` absent: a model, a checkpoint of an interrupted run or a figure already there is
   the user's, and is never replaced silently (the checkpoint one says how to resume it);
 - the directory must be writable;
-- one process at a time writes a given `--out` (`barenet.files.OutputLock`); under the lock the
-  checks are made again (another run may have finished meanwhile), and the temporary files
-  interrupted saves left in the directory are removed: this run's, and other model files' whose
-  lock nobody holds (a run still writing keeps its own).
+- one process at a time writes a given file (`barenet.files.OutputLock`, on the model, the
+  checkpoint and the curves alike, so that one run's model is never another's checkpoint); under
+  the locks the checks are made again (another run may have finished meanwhile), and the
+  temporary files interrupted saves left in the directory are removed: only those whose writer
+  is gone (`barenet.files.abandoned`: a notebook or a run saving right now keeps its own).
 
 `--resume CHECKPOINT` continues the run recorded in the checkpoint. Its model file is the
 recorded `out` (stored absolute; a relative one from an older checkpoint is resolved against
@@ -67,13 +68,22 @@ def check_outputs(out: Path, overwrite: bool, plot: bool, resuming: Path | None 
 
 @contextmanager
 def claimed(out: Path, overwrite: bool, plot: bool, resuming: Path | None = None) -> Iterator[list[Path]]:
-    """Hold the lock on writing `out` for the block; yields the stale temporary files removed."""
-    from barenet.files import OutputLock, temp_files_of
+    """Hold the locks on writing `out`, its checkpoint and its curves for the block; yields the
+    stale temporary files removed.
 
-    with OutputLock(out):
+    Every file the run writes is locked, not only `out`: a run with `--out a.checkpoint.safetensors`
+    beside one with `--out a.safetensors` (whose checkpoint that is) is refused, not overwritten.
+    """
+    from contextlib import ExitStack
+
+    from barenet.files import OutputLock, abandoned, temp_files_of
+
+    targets = [out, checkpoint_path(out), *([curves_path(out)] if plot else [])]
+    with ExitStack() as locks:
+        for target in targets:
+            locks.enter_context(OutputLock(target))
         check_outputs(out, overwrite, plot, resuming)  # again: a run may have ended meanwhile
-        stale = [p for target in (out, checkpoint_path(out), curves_path(out))
-                 for p in temp_files_of(target)]
+        stale = [p for target in targets for p in temp_files_of(target) if abandoned(p) is not False]
         stale += others_stale_files(out.parent if str(out.parent) else Path("."), out)
         for path in stale:
             path.unlink(missing_ok=True)
@@ -90,20 +100,28 @@ def owner_of(temp: Path) -> Path | None:
 
 
 def others_stale_files(directory: Path, out: Path) -> list[Path]:
-    """Temporary files other runs' interrupted saves left in `directory`: those of a model file
-    whose lock nobody holds now (a run still writing keeps its own; `out`'s are handled apart)."""
-    from barenet.files import OutputLock
+    """Temporary files other saves left in `directory` when they were killed.
+
+    A file whose name carries its writer's process id is stale only if that process is gone (a
+    notebook saving right now keeps its own); one of an older barenet, without an id, only if
+    nobody holds its model file's lock (`out`'s are handled apart).
+    """
+    from barenet.files import OutputLock, abandoned
 
     stale = []
     for temp in sorted(directory.glob(".*.tmp")) if directory.is_dir() else []:
         owner = owner_of(temp)
         if owner is None or owner.name == out.name or not temp.is_file():
             continue
-        try:
-            with OutputLock(owner):
-                stale.append(temp)
-        except ConfigError:  # that run is alive
-            continue
+        state = abandoned(temp)
+        if state is None:
+            try:
+                with OutputLock(owner):
+                    state = True
+            except ConfigError:  # that run is alive
+                state = False
+        if state:
+            stale.append(temp)
     return stale
 
 
