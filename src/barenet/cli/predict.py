@@ -27,6 +27,7 @@ import argparse
 from typing import Any
 
 from barenet.cli import summary
+from barenet.i18n import _
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -34,17 +35,20 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "predict",
         help=summary("predict"),
-        description="Read the handwritten digit in each image: it is cropped, scaled and centred "
-        "the way MNIST was made, then classified. Prints the digit, its probability and the next "
-        "two guesses.",
+        description=_("Read the handwritten digit in each image: it is cropped, scaled and "
+                      "centred the way MNIST was made, then classified. Prints the digit, its "
+                      "probability and the next two guesses."),
     )
-    parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
+    parser.add_argument("model", metavar="MODEL", help=_("a model file written by `barenet train`"))
     parser.add_argument("images", metavar="IMAGE", nargs="+",
-                        help="image files (PNG, JPEG, GIF, BMP, TIFF, WebP, ...) of one digit each")
+                        help=_("image files (PNG, JPEG, GIF, BMP, TIFF, WebP, ...) of one digit "
+                               "each"))
     parser.add_argument("--json", action="store_true",
-                        help="print a JSON list: per file its digit, probabilities and notes, or its error")
+                        help=_("print a JSON list: per file its digit, probabilities and notes, or "
+                               "its error"))
     parser.add_argument("--show", metavar="OUT.png", default=None,
-                        help="also save a figure: each image beside the 28×28 input the network reads")
+                        help=_("also save a figure: each image beside the 28×28 input the network "
+                               "reads"))
     return parser
 
 
@@ -57,9 +61,10 @@ def ranked(probabilities, class_names: list[str], top: int = 3) -> list[tuple[st
 def text_line(file: str, probabilities, class_names: list[str]) -> str:
     """`file: 7 (98.7%)   next: 1 (0.9%), 9 (0.2%)`."""
     (best, p), *others = ranked(probabilities, class_names)
-    line = f"{file}: {best} ({p:.1%})"
+    line = _("{file}: {digit} ({p:.1%})").format(file=file, digit=best, p=p)
     if others:
-        line += "   next: " + ", ".join(f"{name} ({q:.1%})" for name, q in others)
+        line += _("   next: {guesses}").format(guesses=_(", ").join(
+            _("{digit} ({p:.1%})").format(digit=name, p=q) for name, q in others))
     return line
 
 
@@ -88,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         if read:
             save_figure(args.show, read, names)
         else:
-            error(f"no image could be read, so {args.show} was not written")
+            error(_("no image could be read, so {path} was not written").format(path=args.show))
     return 1 if len(read) < len(results) else 0
 
 
@@ -112,7 +117,7 @@ def read_images(files: list[str]) -> list[dict[str, Any]]:
             results.append({"file": file, "error": str(exc), "notes": []})
             continue
         for note in image.notes:
-            print(f"barenet: note: {file}: {note}", file=sys.stderr)
+            print(_("barenet: note: {file}: {note}").format(file=file, note=note), file=sys.stderr)
         results.append({"file": file, "notes": list(image.notes), "pixels": image.pixels})
     return results
 
@@ -174,8 +179,8 @@ def save_figure(path: str, results: list[dict[str, Any]], class_names: list[str]
     try:
         atomic_write(path, buffer.getvalue())
     except OSError as exc:
-        raise BarenetError(f"{path}: cannot write the figure ({exc.strerror or exc}); choose a "
-                           "writable --show path") from None
+        raise BarenetError(_("{path}: cannot write the figure ({reason}); choose a writable --show "
+                             "path").format(path=path, reason=exc.strerror or exc)) from None
 
 
 def _short(file: str, width: int = 40) -> str:
