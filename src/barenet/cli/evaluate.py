@@ -21,6 +21,7 @@ import argparse
 from typing import Any
 
 from barenet.cli import summary
+from barenet.cli.columns import left, right, width
 from barenet.i18n import _
 
 SPLITS = ("test", "val", "train")
@@ -88,6 +89,7 @@ def score(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     from barenet.config import TrainingConfig, build
     from barenet.errors import DataError
     from barenet.nn.training import evaluate
+    from barenet.splits import align_classes
 
     trained = modelfile.load(args.model)
     model = trained.model
@@ -95,6 +97,7 @@ def score(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
                                       .format(model=args.model))
     splits, notes = held_out_data(args, trained, config)
     x, y = splits.split(args.split)
+    y = align_classes(y, splits.class_names, trained.class_names)  # by name, not by position
     loss = build(config, model.input_size(), model.output_size())[1]
     mean_loss, accuracy = evaluate(model, loss, x, y)
     predicted, confidence = predictions(model, x)[1:]
@@ -177,23 +180,6 @@ def scores(report: dict[str, Any], mean_loss: float, loss_function: str,
         "macro": report["macro"],
         "confusion_matrix": report["confusion_matrix"].tolist(),
     }
-
-
-def width(text: str) -> int:
-    """The columns `text` takes on a terminal: two for each wide (CJK) character, else one."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def left(text: str, columns: int) -> str:
-    """`text` padded with spaces on the right to `columns` terminal columns."""
-    return text + " " * max(columns - width(text), 0)
-
-
-def right(text: str, columns: int) -> str:
-    """`text` padded with spaces on the left to `columns` terminal columns."""
-    return " " * max(columns - width(text), 0) + text
 
 
 def confusion_table(cm: list[list[int]], names: list[str]) -> str:
