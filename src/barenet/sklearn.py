@@ -164,6 +164,7 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
                              "least two classes to learn to tell apart")
         self.seed_ = seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         config = self._config(self.epochs, seed)
+        self._network = config.to_dict()  # what was built: set_params after fit changes no network
         self.model_, self._loss, self._optimizer, self._schedule = build(config, n_features,
                                                                          len(self.classes_))
         self.history_ = History()
@@ -215,10 +216,17 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
         from barenet.modelfile import TrainedModel, save
 
         check_is_fitted(self)
-        config = self._config(self.n_iter_, self.seed_, self.batch_size_).to_dict()
+        config = {**self._fitted_config().to_dict(), "epochs": max(self.n_iter_, 1),
+                  "batch_size": self.batch_size_}
         trained = TrainedModel(self.model_, config=config, class_names=[str(c) for c in self.classes_],
                                history=self.history_, dataset={"name": "scikit-learn"})
         return save(path, trained)
+
+    def _fitted_config(self) -> TrainingConfig:
+        """The settings the fitted network was built with (not the parameters as set since)."""
+        if getattr(self, "_network", None) is not None:
+            return TrainingConfig.from_dict(self._network, "the fitted network")
+        return self._config(self.epochs, self.seed_)  # a pickle of an older barenet
 
     def _threads(self) -> contextlib.AbstractContextManager:
         if self.n_threads is None:
@@ -242,7 +250,7 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
         super().__setstate__(state)
         if parameters is None:
             return
-        config = self._config(self.epochs, self.seed_)
+        config = self._fitted_config()
         self.model_, self._loss, self._optimizer, self._schedule = build(config, self.n_features_in_,
                                                                          len(self.classes_))
         _copy_parameters(parameters, self.model_)

@@ -28,6 +28,7 @@ from barenet.cli.train_outputs import (
     curves_path,
     refuse_changes,
     refuse_finished,
+    refuse_other_data,
     resumed_epochs,
     resumed_out,
 )
@@ -308,6 +309,8 @@ def set_up(resolved: Resolved, progress: bool) -> Session:
     config, resumed = resolved.config, resolved.resumed
     splits = make_splits(config, progress=progress,
                          normalization=resumed.normalization if resumed else None)
+    if resumed is not None:
+        refuse_other_data(resumed.dataset, splits.dataset_record(), config.data_dir)
     for note in splits.notes:
         print(note if note.startswith(("note:", _("note: "))) else _("note: {note}").format(note=note))
     if config.steps is not None:  # the epochs the steps start, for the schedule and the record

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from barenet.errors import ConfigError
+from barenet.i18n import _
 
 RESUMABLE = ("epochs", "out", "data_dir")  # settings `--resume` may change
 
@@ -138,6 +139,16 @@ def refuse_changes(args: argparse.Namespace, fields: tuple[str, ...], recorded: 
         raise ConfigError(f"{flag} cannot change when resuming: the run in {args.resume} was set "
                           f"up with {name} = {recorded.get(name)!r}; resume without {flag}, or "
                           "start a new run without --resume")
+
+
+def refuse_other_data(recorded: dict[str, Any], found: dict[str, Any], data_dir: str | None) -> None:
+    """ConfigError when --resume's data (its checksums) is not the data the run was trained on:
+    `--data-dir` may name the same files elsewhere, never other data."""
+    sha = (recorded or {}).get("sha256")
+    if sha and sha != found.get("sha256"):
+        raise ConfigError(_("the data in {directory} is not the data the resumed run was trained on "
+                            "(other checksums); resume with the same files (--data-dir), or start "
+                            "a new run without --resume").format(directory=data_dir or found.get("name")))
 
 
 def resumed_epochs(args: argparse.Namespace, recorded: dict[str, Any], done: int) -> int:

@@ -1,0 +1,99 @@
+"""Results that were silently wrong (issue 22): a model scored against labels matched by position,
+a pickled estimator rebuilt from parameters set after fit, a resumed run trained on other data.
+Each case: the right answer, or one clear refusal, and the user's files unchanged."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import numpy as np
+import pytest
+
+from barenet import modelfile
+from barenet.cli import main
+from barenet.data.idx import write_idx
+from model_fixtures import train_tiny
+from test_cli_hostile import files_in, one_line
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory, mnist_slice_dir):
+    path = tmp_path_factory.mktemp("results") / "tiny.safetensors"
+    train_tiny(path, mnist_slice_dir, epochs=1)
+    return path
+
+
+def accuracy_of(model, data_dir, capsys) -> float:
+    capsys.readouterr()
+    assert main(["evaluate", str(model), "--data-dir", str(data_dir), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)["accuracy"]
+
+
+def test_classes_stored_in_another_order_are_matched_by_name(tmp_path, tiny, mnist_slice_dir, capsys):
+    """Before: classes matched by position, a model's score fell to chance when its names were
+    stored in another order (scikit-learn sorts string labels)."""
+    trained = modelfile.load(tiny)
+    order = np.array([3, 1, 4, 0, 5, 9, 2, 6, 8, 7])  # output j is the digit order[j]
+    last = [layer for layer in trained.model.layers if hasattr(layer, "W")][-1]
+    last.W[...], last.b[...] = last.W[:, order].copy(), last.b[order].copy()
+    trained.class_names = [str(d) for d in order]
+    shuffled = modelfile.save(tmp_path / "shuffled.safetensors", trained)
+    assert accuracy_of(shuffled, mnist_slice_dir, capsys) == pytest.approx(
+        accuracy_of(tiny, mnist_slice_dir, capsys))
+
+
+def test_a_model_whose_classes_are_other_names_is_refused(tmp_path, mnist_slice_dir, mnist, capsys):
+    """Before: a BarenetClassifier trained on labels 'zero' … 'nine', saved, then `barenet
+    evaluate`: 9.36 % for a model that scores 86.3 %."""
+    pytest.importorskip("sklearn")
+    from barenet.sklearn import BarenetClassifier
+
+    words = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])
+    x, y = mnist.train_images[:1000].reshape(1000, -1) / 255.0, mnist.train_labels[:1000]
+    clf = BarenetClassifier(hidden=(16,), epochs=3, random_state=0).fit(x, words[y])
+    path = clf.save(tmp_path / "words.safetensors")
+    before = files_in(tmp_path)
+    assert main(["evaluate", str(path), "--data-dir", str(mnist_slice_dir)]) == 1
+    line = one_line(capsys)
+    assert "the model's classes (eight, five, four" in line and "are not the data's (0, 1, 2" in line
+    assert files_in(tmp_path) == before
+
+
+def test_set_params_after_fit_changes_neither_the_pickle_nor_the_saved_file(tmp_path):
+    """Before: set_params after fit, then pickle: predictions changed (max |Δp| 0.44), or the
+    pickle did not load (other hidden sizes)."""
+    pytest.importorskip("sklearn")
+    from barenet.sklearn import BarenetClassifier
+
+    rng = np.random.default_rng(0)
+    x, y = rng.random((60, 5)), rng.integers(0, 3, 60)
+    clf = BarenetClassifier(hidden=(8,), activation="tanh", epochs=5, random_state=0).fit(x, y)
+    p = clf.predict_proba(x)
+    clf.set_params(hidden=(3, 3), activation="relu", dropout=0.5)
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict_proba(x), p)
+    trained = modelfile.load(clf.save(tmp_path / "m.safetensors"))
+    assert trained.config["hidden"] == [8] and trained.config["activation"] == ["tanh"]
+    np.testing.assert_allclose(trained.predict_proba(x), p, rtol=1e-4, atol=1e-6)
+
+
+def test_resume_with_other_data_is_refused(tmp_path, mnist_slice_dir, mnist, capsys):
+    """Before: `--resume` with a `--data-dir` of other data trained on it with only a note."""
+    quick = ["train", "--data-dir", str(mnist_slice_dir), "--hidden", "8", "--epochs", "1",
+             "--val-size", "100", "--quiet", "--no-plot"]
+    assert main([*quick, "--out", str(tmp_path / "m.safetensors")]) == 0
+    other = tmp_path / "other-data"
+    other.mkdir()
+    write_idx(other / "train-images-idx3-ubyte", mnist.train_images[3000:6000])
+    write_idx(other / "train-labels-idx1-ubyte", mnist.train_labels[3000:6000].astype(np.uint8))
+    write_idx(other / "t10k-images-idx3-ubyte", mnist.test_images[:1000])
+    write_idx(other / "t10k-labels-idx1-ubyte", mnist.test_labels[:1000].astype(np.uint8))
+    before = files_in(tmp_path)
+    capsys.readouterr()
+    checkpoint = tmp_path / "m.checkpoint.safetensors"
+    assert main(["train", "--resume", str(checkpoint), "--epochs", "2", "--data-dir", str(other),
+                 "--quiet", "--overwrite", "--no-plot"]) == 1
+    line = one_line(capsys)
+    assert f"the data in {other} is not the data the resumed run was trained on" in line
+    assert files_in(tmp_path) == before
