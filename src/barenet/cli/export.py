@@ -15,6 +15,7 @@ from typing import Any
 
 from barenet.cli import summary
 from barenet.errors import ConfigError
+from barenet.i18n import _
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -22,11 +23,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "export",
         help=summary("export"),
-        description="Export a model file as ONNX: pixels (N, 784) in [0, 1] in, probabilities out.",
+        description=_("Export a model file as ONNX: pixels (N, 784) in [0, 1] in, probabilities "
+                      "out."),
     )
-    parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
-    parser.add_argument("--onnx", metavar="FILE.onnx", required=True, help="where to write the ONNX graph")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing FILE.onnx")
+    parser.add_argument("model", metavar="MODEL", help=_("a model file written by `barenet train`"))
+    parser.add_argument("--onnx", metavar="FILE.onnx", required=True,
+                        help=_("where to write the ONNX graph"))
+    parser.add_argument("--overwrite", action="store_true", help=_("replace an existing FILE.onnx"))
     return parser
 
 
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         import onnx  # noqa: F401
     except ModuleNotFoundError:
-        raise ConfigError("ONNX export needs the onnx package: pip install 'barenet[onnx]'") from None
+        raise ConfigError(_("ONNX export needs the onnx package: pip install 'barenet[onnx]'")) from None
     from barenet.export_onnx import export
     from barenet.files import check_output_path
     from barenet.modelfile import load
@@ -43,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     out = check_output_path(args.onnx, "--onnx", overwrite=args.overwrite)  # before any work
     trained = load(args.model)
     export(trained, out)
-    print(f"wrote {out}: {trained.model.describe()}, input pixels (N, {trained.model.input_size()}) "
-          f"in [0, 1], output probabilities (N, {trained.model.output_size()})")
+    print(_("wrote {out}: {network}, input pixels (N, {inputs}) in [0, 1], output probabilities "
+            "(N, {outputs})").format(out=out, network=trained.model.describe(),
+                                     inputs=trained.model.input_size(),
+                                     outputs=trained.model.output_size()))
     return 0
