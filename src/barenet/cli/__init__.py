@@ -123,9 +123,11 @@ def error(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 error, 2 usage, 130 interrupted)."""
+    from barenet.cli.process import guarded
+
     lang, argv = language_in(sys.argv[1:] if argv is None else argv)
-    with speaking(lang), argparse_speaking():
-        return run_command(argv)
+    with speaking(lang), argparse_speaking(), guarded() as guard:  # signals, pipes, unprintable names
+        return guard.status(run_command(argv))
 
 
 @contextmanager
@@ -158,8 +160,9 @@ def run_command(argv: list[str]) -> int:
     except BarenetError as exc:
         error(str(exc))
         return 1
-    except KeyboardInterrupt:
-        error(_("interrupted"))
-        return 130
-    except BrokenPipeError:  # `barenet ... | head`
-        return 0
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM / SIGHUP (barenet.cli.process)
+        from barenet.cli.process import exit_status
+
+        if not getattr(exc, "reported", False):  # train says itself what it kept
+            error(_("interrupted"))
+        return exit_status(exc)

@@ -257,8 +257,6 @@ def run(args: argparse.Namespace) -> int:
         session = set_up(resolved, progress=not args.quiet)
         print_plan(session, resolved, args.resume)
         history = train(session, resolved.checkpoint, quiet=args.quiet)
-        if history is None:
-            return 130
         save_results(session, history, resolved.out, resolved.checkpoint, plot=not args.no_plot)
     print(_("done in {seconds:.1f} s; try: barenet evaluate {out}").format(
         seconds=time.perf_counter() - started, out=resolved.out))
@@ -421,8 +419,9 @@ def epoch_images(session: Session):
                           epochs=session.config.epochs)
 
 
-def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
-    """Run the training loop with progress, epoch lines and checkpoints; None if interrupted."""
+def train(session: Session, checkpoint: Path, quiet: bool) -> History:
+    """Run the training loop with progress, epoch lines and checkpoints (an interruption is
+    reported, then raised on: the exit status names the signal)."""
     from barenet import modelfile
     from barenet.cli.train_progress import Checkpointer, DivergenceGuard, EpochPrinter, ProgressBar
     from barenet.errors import ModelFileError, TrainingError
@@ -453,9 +452,10 @@ def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
             early_stopping=config.early_stopping, steps=config.steps, callbacks=callbacks,
             history=history, epoch_inputs=augmenter,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP: the locks are released above
         report_interrupt(len(history.records), checkpoint)
-        return None
+        exc.reported = True  # barenet.cli.main: no second "interrupted" line
+        raise
     except TrainingError as exc:
         where = _("; the last good checkpoint is {checkpoint}").format(checkpoint=checkpoint) \
             if checkpoint.exists() else ""
