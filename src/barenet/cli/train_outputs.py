@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from barenet.errors import ConfigError
-from barenet.i18n import _
+from barenet.i18n import _, ngettext
 
 RESUMABLE = ("epochs", "out", "data_dir")  # settings `--resume` may change
 
@@ -54,14 +54,14 @@ def check_outputs(out: Path, overwrite: bool, plot: bool, resuming: Path | None 
     from barenet.files import check_output_path
 
     if out.suffix != ".safetensors":
-        raise ConfigError(f"--out {out}: model files end in .safetensors")
+        raise ConfigError(_("--out {out}: model files end in .safetensors").format(out=out))
     check_output_path(out, "--out", overwrite=overwrite)
     checkpoint = checkpoint_path(out)
     if resuming is None or checkpoint.absolute() != resuming.absolute():
         if checkpoint.exists() and not overwrite and checkpoint.is_file():
-            raise ConfigError(f"{checkpoint} already exists (the checkpoint of an earlier run); "
-                              f"continue it with --resume {checkpoint}, or choose another --out, "
-                              "or pass --overwrite")
+            raise ConfigError(_("{checkpoint} already exists (the checkpoint of an earlier run); "
+                                "continue it with --resume {checkpoint}, or choose another --out, "
+                                "or pass --overwrite").format(checkpoint=checkpoint))
         check_output_path(checkpoint, "--out", overwrite=overwrite)
     if plot:
         check_output_path(curves_path(out), "--out", overwrite=overwrite)
@@ -129,16 +129,17 @@ def others_stale_files(directory: Path, out: Path) -> list[Path]:
 def refuse_changes(args: argparse.Namespace, fields: tuple[str, ...], recorded: dict[str, Any]) -> None:
     """ConfigError for the first flag given with --resume that cannot change a recorded run."""
     if getattr(args, "config", None):
-        raise ConfigError(f"--config {args.config} cannot be combined with --resume: the run's "
-                          "settings are those recorded in the checkpoint")
+        raise ConfigError(_("--config {file} cannot be combined with --resume: the run's settings "
+                            "are those recorded in the checkpoint").format(file=args.config))
     for name in fields:
         value = getattr(args, name, None)
         if value is None or name in RESUMABLE:
             continue
         flag = "--" + name.replace("_", "-")
-        raise ConfigError(f"{flag} cannot change when resuming: the run in {args.resume} was set "
-                          f"up with {name} = {recorded.get(name)!r}; resume without {flag}, or "
-                          "start a new run without --resume")
+        raise ConfigError(_("{flag} cannot change when resuming: the run in {checkpoint} was set up "
+                            "with {name} = {value!r}; resume without {flag}, or start a new run "
+                            "without --resume").format(flag=flag, checkpoint=args.resume, name=name,
+                                                       value=recorded.get(name)))
 
 
 def refuse_other_data(recorded: dict[str, Any], found: dict[str, Any], data_dir: str | None) -> None:
@@ -155,12 +156,16 @@ def resumed_epochs(args: argparse.Namespace, recorded: dict[str, Any], done: int
     """The epochs the resumed run ends at: --epochs (more than `done`), or the recorded ones."""
     if args.epochs is not None:
         if recorded.get("steps") is not None:
-            raise ConfigError(f"--epochs cannot extend the run in {args.resume}: it was set up "
-                              f"with --steps {recorded['steps']}; resume without --epochs")
+            raise ConfigError(_("--epochs cannot extend the run in {checkpoint}: it was set up with "
+                                "--steps {steps}; resume without --epochs").format(
+                                  checkpoint=args.resume, steps=recorded["steps"]))
         if args.epochs <= done:
-            raise ConfigError(f"--epochs {args.epochs}: the checkpoint {args.resume} has already "
-                              f"finished {done} epoch{'' if done == 1 else 's'}; give more than "
-                              f"{done} to train further")
+            raise ConfigError(ngettext(
+                "--epochs {epochs}: the checkpoint {checkpoint} has already finished {done} epoch; "
+                "give more than {done} to train further",
+                "--epochs {epochs}: the checkpoint {checkpoint} has already finished {done} epochs; "
+                "give more than {done} to train further", done).format(
+                    epochs=args.epochs, checkpoint=args.resume, done=done))
         return args.epochs
     return recorded["epochs"]  # a finished run resumed only writes its model (if that failed)
 
@@ -168,8 +173,9 @@ def resumed_epochs(args: argparse.Namespace, recorded: dict[str, Any], done: int
 def refuse_finished(args: argparse.Namespace, epochs: int, done: int, out: Path) -> None:
     """A finished run whose model is there: nothing to do unless --epochs extends it."""
     if done >= epochs and out.exists() and not args.overwrite:
-        raise ConfigError(f"the run in {args.resume} is finished ({done} of {epochs} epochs) and "
-                          f"its model {out} exists; give --epochs N with N > {done} to train further")
+        raise ConfigError(_("the run in {checkpoint} is finished ({done} of {epochs} epochs) and its "
+                            "model {out} exists; give --epochs N with N > {done} to train "
+                            "further").format(checkpoint=args.resume, done=done, epochs=epochs, out=out))
 
 
 def resumed_out(args: argparse.Namespace, recorded: dict[str, Any]) -> Path:
