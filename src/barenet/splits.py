@@ -91,8 +91,9 @@ def validation_size(requested: int, n_train: int) -> tuple[int, str | None]:
     if requested != default or 2 * requested <= n_train:
         return requested, None
     size = n_train // VALIDATION_FRACTION
-    return size, (f"note: {n_train:,} training images: {size:,} (1/{VALIDATION_FRACTION}) held out "
-                  f"for validation instead of {default:,}; choose another number with --val-size")
+    return size, _("note: {n:,} training images: {size:,} (1/{fraction}) held out for validation "
+                   "instead of {default:,}; choose another number with --val-size").format(
+                     n=n_train, size=size, fraction=VALIDATION_FRACTION, default=default)
 
 
 def align_classes(y: np.ndarray, data_names: list[str], model_names: list[str]) -> np.ndarray:

@@ -67,15 +67,7 @@ def listed(names: Any) -> str:
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet train` and its flags (the names they take are the engine's registries')."""
-    from barenet.config import (
-        ACTIVATIONS,
-        LOSSES,
-        NORMALIZATIONS,
-        OPTIMIZERS,
-        OUTPUTS,
-        SAMPLINGS,
-        SCHEDULES,
-    )
+    from barenet.config import ACTIVATIONS, LOSSES, NORMALIZATIONS, OPTIMIZERS, OUTPUTS, SAMPLINGS, SCHEDULES
 
     p = subparsers.add_parser(
         "train", help=summary("train"),
