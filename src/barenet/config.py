@@ -312,12 +312,15 @@ def _check_names(config: TrainingConfig, source: str) -> None:
             raise _bad(source, "activation", a,
                        _("choose from {names}").format(names=", ".join(ACTIVATIONS)))
     config.layer_activations()
-    for spec in [*config.init, config.bias_init]:
-        if spec != "auto":
+    for name, specs in (("init", config.init), ("bias_init", [config.bias_init])):
+        for spec in specs:
             try:
-                nn.get_initializer(spec)
-            except ValueError as exc:
-                raise ConfigError(f"{source}: {exc}") from None
+                if spec != "auto":
+                    nn.get_initializer(spec)
+            except ValueError:  # the engine's message is English: said again here
+                raise _bad(source, name, spec, _(
+                    "choose from {names}, or normal:S or uniform:S with a scale S > 0, e.g. "
+                    "normal:0.01").format(names=", ".join(["auto", *nn.INITIALIZERS]))) from None
     config.layer_inits()
     choices = {
         "output": OUTPUTS, "loss": LOSSES, "optimizer": OPTIMIZERS, "schedule": SCHEDULES,

@@ -415,7 +415,13 @@ def train(session: Session, checkpoint: Path, quiet: bool) -> History:
     """Run the training loop with progress, epoch lines and checkpoints (an interruption is
     reported, then raised on: the exit status names the signal)."""
     from barenet import modelfile
-    from barenet.cli.train_progress import Checkpointer, DivergenceGuard, EpochPrinter, ProgressBar
+    from barenet.cli.train_progress import (
+        Checkpointer,
+        DivergenceGuard,
+        EpochPrinter,
+        ProgressBar,
+        divergence_message,
+    )
     from barenet.errors import ModelFileError, TrainingError
     from barenet.nn.training import evaluate, fit
 
@@ -451,7 +457,7 @@ def train(session: Session, checkpoint: Path, quiet: bool) -> History:
     except TrainingError as exc:
         where = _("; the last good checkpoint is {checkpoint}").format(checkpoint=checkpoint) \
             if checkpoint.exists() else ""
-        raise TrainingError(f"{exc}{where}") from None
+        raise TrainingError(f"{divergence_message(exc)}{where}") from None
     finally:
         if augmenter is not None:
             augmenter.close()

@@ -104,3 +104,21 @@ class DivergenceGuard(Callback):
                 "this run) to {loss:.4g} in epoch {epoch} (learning rate {lr:.3g}); lower the "
                 "learning rate, e.g. --lr 0.001").format(before=self.reference, loss=loss,
                                                           epoch=record["epoch"], lr=record["lr"]))
+
+
+def divergence_message(error: Exception) -> str:
+    """The engine's TrainingError for a loss or parameter gone NaN, in the user's language.
+
+    The engine (barenet.nn) imports nothing of barenet but its errors, so it speaks English; it
+    keeps the numbers on the error (`error.diverged`), and the sentence is made again here.
+    """
+    d = getattr(error, "diverged", None)
+    if d is None:
+        return str(error)
+    what = _("the loss became {loss}").format(loss=d["loss"]) if d["loss"] is not None \
+        else _("a parameter became NaN or infinite")
+    kept = _("those after epoch {epoch}").format(epoch=d["epoch"]) if d["epoch"] \
+        else _("the initial ones")
+    return _("{what} in epoch {epoch}, batch {batch} (learning rate {lr:g}): training diverged; "
+             "lower the learning rate. The parameters are {kept}.").format(
+                 what=what, epoch=d["epoch"] + 1, batch=d["batch"] + 1, lr=d["lr"], kept=kept)
