@@ -182,7 +182,7 @@ class TrainingConfig:
         try:
             self.augmentation()
         except ConfigError as exc:
-            raise ConfigError(f"{source}: {exc}") from None
+            raise ConfigError(_("{source}: {error}").format(source=source, error=exc)) from None
 
 
 def _bad(source: str, name: str, value: Any, allowed: str) -> ConfigError:

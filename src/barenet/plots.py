@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from barenet.files import atomic_write
+from barenet.i18n import _
 
 DPI = 120
 TRAIN_COLOR = "#1f77b4"  # matplotlib's C0 (blue)
@@ -215,7 +216,8 @@ def first_layer_weights(W: np.ndarray, path: str | Path, max_tiles: int = 64) ->
         raise ValueError(f"expected first-layer weights of shape (D, H), got {W.shape}")
     side = math.isqrt(W.shape[0])
     if side * side != W.shape[0]:
-        raise ValueError(f"{W.shape[0]} inputs are not a square image, so they cannot be drawn as tiles")
+        raise ValueError(_("{n} inputs are not a square image, so they cannot be drawn as tiles").format(
+            n=W.shape[0]))
     n = min(W.shape[1], max_tiles)
     tiles = W[:, :n].T.reshape(n, side, side)  # (D, n) -> (n, side, side)
     limit = float(np.abs(tiles).max()) or 1.0  # symmetric around 0
@@ -294,7 +296,7 @@ def _draw_gallery(fig, images01, true, predicted, confidence, class_names, n: in
     images = images01.reshape(len(images01), -1)  # (N, 28, 28) or (N, 784) -> (N, D)
     side = math.isqrt(images.shape[1]) if len(images) else 28
     if len(images) and side * side != images.shape[1]:
-        raise ValueError(f"{images.shape[1]} pixels are not a square image")
+        raise ValueError(_("{n} pixels are not a square image").format(n=images.shape[1]))
     chosen = _most_confident_mistakes(true, predicted, confidence, n)
     names = [str(c) for c in class_names]
 
