@@ -76,7 +76,11 @@ IDX_FILES = {
     "test_images": "t10k-images-idx3-ubyte.gz",
     "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
-CSV_LAYOUT = "label,pixel0,...,pixel783 per row"
+
+
+def csv_layout() -> str:
+    """One line of a CSV file, for messages."""
+    return _("label,pixel0,...,pixel783 per row")
 
 
 def csv_names(name: str) -> list[tuple[str, str]]:
@@ -89,7 +93,7 @@ def csv_hint(name: str) -> str:
     """The CSV alternative, for the message about missing IDX files."""
     pairs = _(", or ").join(_("{train} and {test}").format(train=train, test=test)
                             for train, test in csv_names(name))
-    return _("CSV works too: {pairs}, {layout}").format(pairs=pairs, layout=CSV_LAYOUT)
+    return _("CSV works too: {pairs}, {layout}").format(pairs=pairs, layout=csv_layout())
 
 
 def status_words(status: str) -> str:
@@ -111,7 +115,7 @@ def find_csv_pair(directory: Path, name: str) -> tuple[Path, Path] | None:
                 raise DataError(_("{directory}: {have} is there but not {lack}; put both CSV files "
                                   "({layout}) in the directory").format(
                                     directory=directory, have=have.name, lack=lack.name,
-                                    layout=CSV_LAYOUT))
+                                    layout=csv_layout()))
     return None
 
 
