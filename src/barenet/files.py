@@ -45,7 +45,7 @@ __all__ = ["FileTooLarge", "NotAFile", "OutputLock", "abandoned", "atomic_write"
            "file_kind", "open_regular", "refuse_non_regular", "temp_files_of"]
 
 TEMP_MARK = "pid"  # a temporary file is .<name>.pid<writer's process id>-<random>.tmp
-_TEMP_PID = re.compile(rf"\.{TEMP_MARK}(\d+)-[^.]*\.tmp$")
+_TEMP_PID = re.compile(rf"\.{TEMP_MARK}(\d+)-[^.]*\.(?:tmp|part)$")  # .part: a download's
 NAME_SPARE = 32  # bytes the longest derived name (a temporary file's) adds to an output's name
 
 

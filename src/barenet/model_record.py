@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from barenet.errors import BarenetError, ModelFileError
+from barenet.nn.model import MAX_LAYERS  # the same limit a run is built with (barenet.config)
 
-MAX_LAYERS = 1000  # far beyond any MLP barenet trains (784-512-512-10 with dropout has 8)
 MAX_CLASSES = 100_000
 KINDS = ("model", "checkpoint")
 NUMBERS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds")  # per epoch

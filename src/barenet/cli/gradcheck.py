@@ -45,6 +45,7 @@ DEFAULT_OUTPUT = {"softmax_cross_entropy": "softmax", "cross_entropy": "softmax"
 NETWORK_FLAGS = {"hidden": "5,4", "activation": "relu", "loss": "softmax_cross_entropy",
                  "output": None, "inputs": 6, "classes": 3, "batch": 4, "dropout": 0.0}
 MODEL_SAMPLE = 20
+FULL_CHECK = 20_000  # parameters checked entry by entry by default; above, MODEL_SAMPLE per array
 SIDE_BY_SIDE = 2  # entries shown per array: the largest disagreements
 
 
@@ -191,6 +192,7 @@ def random_subject(args: argparse.Namespace) -> Subject:
                             output=args.output, bias_init="normal:0.5", dropout=args.dropout,
                             seed=args.seed)
     config.validate(source="gradcheck")
+    sample = bounded_sample(args, [args.inputs, *hidden, args.classes])
     model, loss = build(config, args.inputs, args.classes, dtype=np.float64)[:2]
     rng = np.random.default_rng([args.seed, 1])  # the batch: a stream apart from the weights'
     x = rng.standard_normal((args.batch, args.inputs))
@@ -211,7 +213,25 @@ def random_subject(args: argparse.Namespace) -> Subject:
                        network=model.describe(), loss=args.loss),
                    _("a random batch of {n}, seed {seed}{mask}").format(n=args.batch, seed=args.seed,
                                                                         mask=mask),
-                   args.loss, training=bool(dropouts), sample=args.sample)
+                   args.loss, training=bool(dropouts), sample=sample)
+
+
+def bounded_sample(args: argparse.Namespace, sizes: list[int]) -> int | None:
+    """--sample, or on a network of more than FULL_CHECK parameters MODEL_SAMPLE entries per
+    array (every entry of 5.6 M would take hours); ConfigError before anything is allocated when
+    the float64 check cannot fit in memory."""
+    from barenet.memory import check_available, gradcheck_bytes, parameter_count
+
+    check_available(gradcheck_bytes(sizes, args.batch),
+                    _("a gradient check of {shape}").format(shape="-".join(map(str, sizes))),
+                    _("choose smaller --hidden sizes"))
+    count = parameter_count(sizes)
+    if args.sample is not None or count <= FULL_CHECK:
+        return args.sample
+    print(_("note: {count:,} parameters: checking {k} random entries of each array (every entry "
+            "would take hours); --sample K for more").format(count=count, k=MODEL_SAMPLE),
+          file=sys.stderr)
+    return MODEL_SAMPLE
 
 
 def model_subject(args: argparse.Namespace) -> Subject:

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     read = [r for r in results if "digit" in r]
     if args.show:
         if read:
-            save_figure(args.show, read, names)
+            save_figure(args.show, shown(read), names)
         else:
             error(_("no image could be read, so {path} was not written").format(path=args.show))
     return 1 if len(read) < len(results) else 0
@@ -146,6 +146,27 @@ def print_json(results: list[dict[str, Any]]) -> None:
     print(json.dumps([{key: r[key] for key in keys if key in r} for r in results], indent=2))
 
 
+SHOW_LIMIT = 24  # rows of the --show figure: its time and memory grow faster than its rows
+SHOW_PIXELS = 256  # the picture as read is drawn at most this many pixels high and wide
+
+
+def shown(read: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The images --show draws: the first SHOW_LIMIT (a note on stderr says so when there are more)."""
+    import sys
+
+    if len(read) > SHOW_LIMIT:
+        print(_("barenet: note: --show draws the first {shown} of the {count} images read (the "
+                "listing above has them all)").format(shown=SHOW_LIMIT, count=len(read)),
+              file=sys.stderr)
+    return read[:SHOW_LIMIT]
+
+
+def thumbnail(gray: Any) -> Any:
+    """A (H, W) picture cut down by a whole stride to at most SHOW_PIXELS on each side."""
+    step = max(1, -(-max(gray.shape) // SHOW_PIXELS))  # ceil(max side / SHOW_PIXELS)
+    return gray[::step, ::step]
+
+
 def save_figure(path: str, results: list[dict[str, Any]], class_names: list[str]) -> None:
     """One row per image: the picture as read (grayscale) | the 28×28 input, titled with the guess."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -159,7 +180,7 @@ def save_figure(path: str, results: list[dict[str, Any]], class_names: list[str]
     FigureCanvasAgg(fig)
     axes = fig.subplots(n, 2, squeeze=False)
     for (left, right), r in zip(axes, results, strict=True):
-        gray = load_image(r["file"]).gray  # (H, W), 0 = black: the picture as the pipeline read it
+        gray = thumbnail(load_image(r["file"]).gray)  # (H, W), 0 = black: the picture as read
         left.imshow(gray, cmap="gray", vmin=0.0, vmax=1.0)
         left.set_title(_short(r["file"]), fontsize=9)
         right.imshow(r["pixels"], cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")

@@ -36,9 +36,15 @@ from pathlib import Path
 import numpy as np
 
 from barenet.errors import DataError
+from barenet.i18n import _
 
 GZIP_MAGIC = b"\x1f\x8b"
 DATA_LIMIT = 1 << 30  # bytes a dataset file may hold, read or inflated (MNIST's largest: 47 MB)
+# Inflating: real IDX data compresses about 5:1 (MNIST's images 47 MB -> 9.9 MB); a gzip bomb
+# reaches ~1000:1. A stream may inflate to INFLATE_RATIO x its size (at least INFLATE_FLOOR).
+INFLATE_RATIO = 64
+INFLATE_FLOOR = 64 << 20
+INFLATE_STEP = 1 << 20  # bytes inflated at a time
 
 # IDX type code -> big-endian NumPy dtype, and back.
 TYPE_CODES: dict[int, np.dtype] = {
@@ -116,24 +122,39 @@ def read_idx_bytes(path: str | os.PathLike) -> bytes:
     return decompress(read_raw(path), path)
 
 
+def inflate_limit(compressed: int) -> int:
+    """The most bytes `compressed` bytes of gzip may inflate to: INFLATE_RATIO x, at least
+    INFLATE_FLOOR, at most DATA_LIMIT (so a 1 MB bomb is stopped at 64 MB, not at 1 GiB)."""
+    return min(DATA_LIMIT, max(INFLATE_FLOOR, INFLATE_RATIO * compressed))
+
+
 def bounded_gunzip(raw: bytes, path: Path) -> bytes:
-    """gzip.decompress, but a stream that inflates beyond DATA_LIMIT is a DataError (a gzip
-    bomb: 10 MB of zeros inflate to 10 GB). Concatenated gzip members are read as gzip does."""
+    """gzip.decompress, but a stream that would inflate beyond `inflate_limit(len(raw))` is a
+    DataError (a gzip bomb: 10 MB of zeros inflate to 10 GB), refused when the output, inflated
+    1 MiB at a time, reaches the limit: the bomb itself is never allocated. Concatenated gzip
+    members are read as gzip does."""
+    limit = inflate_limit(len(raw))  # (the trailer's size field is not trusted: it may be cut off)
     out = bytearray()
     while raw:
         inflater = zlib.decompressobj(wbits=31)  # 31: a gzip header and trailer
-        while True:
-            out += inflater.decompress(raw, DATA_LIMIT + 1 - len(out))
-            if len(out) > DATA_LIMIT:
-                raise DataError(f"{path}: the gzip data inflates to more than {DATA_LIMIT:,} "
-                                f"bytes, far more than a dataset file holds; {REPLACE_HINT}")
+        while not inflater.eof:  # 1 MiB at a time: the refused bytes are never all held
+            piece = inflater.decompress(raw, min(INFLATE_STEP, limit + 1 - len(out)))
+            out += piece
+            if len(out) > limit:
+                _too_large(path, limit)
             raw = inflater.unconsumed_tail
-            if inflater.eof or not raw:
+            if not raw and not piece:
                 break
         if not inflater.eof:
             raise EOFError("truncated gzip stream")
         raw = inflater.unused_data.lstrip(b"\0")  # padding after the last member is allowed
     return bytes(out)
+
+
+def _too_large(path: Path, limit: int):
+    raise DataError(_("{path}: the gzip data inflates to more than {limit:,} bytes, far more "
+                      "than a dataset file of this size holds (a gzip bomb?); {fix}").format(
+        path=path, limit=limit, fix=REPLACE_HINT))
 
 
 def gunzip(raw: bytes, path: Path, fix: str = REPLACE_HINT) -> bytes:

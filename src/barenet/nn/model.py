@@ -24,6 +24,10 @@ from barenet.nn.layer import Layer
 from barenet.nn.layers import Dense, Dropout, Identity, as_generator
 from barenet.nn.parameters import FlatParameters
 
+#: The most layers a network may have: what `barenet.config` lets a run build (MAX_HIDDEN_LAYERS)
+#: and what `barenet.model_record` lets a model file hold, so that every file written is read.
+MAX_LAYERS = 1000
+
 #: Layers by the name model files use.
 LAYERS: dict[str, type[Layer]] = {
     "Dense": Dense,
