@@ -272,3 +272,24 @@ def test_the_same_mistakes_are_english_under_lang_c(posix, capsys, tmp_path, mod
     status, text = run(capsys, mistakes(tmp_path, model, digit_png, mnist_slice_dir)[mistake])
     assert status in (1, 2) and "error: " in text
     assert not CJK.search(text), text
+
+
+def test_chinese_help_wraps_by_terminal_columns_without_breaking_words():
+    from barenet.cli.columns import width, wrap
+
+    text = "权重初始化方法：auto、he_normal、xavier_uniform、lecun_normal、normal:0.01 等（给一个）"
+    lines = wrap(text, 20)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    assert all(width(line.rstrip("，、）")) <= 20 for line in lines)  # a closing mark may hang
+    assert "normal:0.01" in " ".join(lines) and not any(line[0] in "，）、" for line in lines)
+    assert wrap("aaa（bbb）", 4) == ["aaa", "（bbb）"]  # an opening mark goes with what it opens
+    assert wrap("the quick brown fox", 10) == ["the quick", "brown fox"]
+
+
+def test_the_chinese_help_stays_within_the_terminal(chinese, capsys, monkeypatch):
+    from barenet.cli.columns import width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    _status, text = run(capsys, ["train", "--help"])
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith(("[", "用法"))]
+    assert max(width(line) for line in lines) <= 80

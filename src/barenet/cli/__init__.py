@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 
 from barenet.errors import BarenetError
-from barenet.i18n import LANGUAGES, _, ngettext, speaking
+from barenet.i18n import LANGUAGES, _, language, ngettext, speaking
 from barenet.version import __version__
 
 # Subcommands in the order `barenet --help` lists them (module names in this package).
@@ -139,10 +139,30 @@ def argparse_speaking():
     """
     before = argparse._, argparse.ngettext
     argparse._, argparse.ngettext = _, ngettext
+    wrapping = argparse.HelpFormatter._split_lines, argparse.HelpFormatter._fill_text
+    if language() != "en":  # help texts wrapped by terminal columns, also between Chinese characters
+        argparse.HelpFormatter._split_lines = _split_lines
+        argparse.HelpFormatter._fill_text = _fill_text
     try:
         yield
     finally:
         argparse._, argparse.ngettext = before
+        argparse.HelpFormatter._split_lines, argparse.HelpFormatter._fill_text = wrapping
+
+
+def _split_lines(formatter: argparse.HelpFormatter, text: str, width: int) -> list[str]:
+    """argparse's HelpFormatter._split_lines, wrapping Chinese as well (see `columns.wrap`)."""
+    from barenet.cli.columns import wrap
+
+    return wrap(formatter._whitespace_matcher.sub(" ", text).strip(), width)
+
+
+def _fill_text(formatter: argparse.HelpFormatter, text: str, width: int, indent: str) -> str:
+    """argparse's HelpFormatter._fill_text, wrapping Chinese as well (see `columns.wrap`)."""
+    from barenet.cli.columns import wrap
+
+    lines = wrap(formatter._whitespace_matcher.sub(" ", text).strip(), width - len(indent))
+    return "\n".join(indent + line for line in lines)
 
 
 def run_command(argv: list[str]) -> int:
