@@ -42,6 +42,12 @@ AFFINE_DRAWS = 5  # per image: angle, zoom, shear, shift x, shift y; each unifor
 BASIS_ENERGY = 1 - 1e-4  # the elastic field's rank keeps this fraction of its variance
 
 
+# The strongest deformations, in pixels, that still leave a digit in a 28×28 image (a digit is
+# about 20 pixels tall, centred): a shift beyond 8 moves it out of the image, α beyond 100 tears
+# it apart (Simard et al. use 34), σ beyond 14 makes the field half the image wide, a plain shift.
+LIMITS = {"shift": 8.0, "elastic_alpha": 100.0, "elastic_sigma": 14.0}
+
+
 @dataclass(frozen=True)
 class Augmentation:
     """The strengths of the random deformations; each image draws its own, uniformly.
@@ -77,6 +83,12 @@ class Augmentation:
         if self.elastic_sigma <= 0:
             raise ValueError(_("augmentation elastic_sigma must be > 0, got {sigma}").format(
                 sigma=self.elastic_sigma))
+        for name, most in LIMITS.items():
+            if getattr(self, name) > most:
+                raise ValueError(_("augmentation {name} = {value:g} is more than {most:g} pixels: "
+                                   "a 28×28 digit deformed so much is no longer a digit (training "
+                                   "would reach chance level)").format(
+                    name=name, value=getattr(self, name), most=most))
 
     @property
     def affine(self) -> bool:

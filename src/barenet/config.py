@@ -61,6 +61,7 @@ OPTIMIZER_SETTINGS = ("lr", "momentum", "weight_decay", "max_norm")
 # a model file may hold, so that what `train` writes `info`, `predict` and `--resume` read.
 MAX_HIDDEN_LAYERS = (nn.model.MAX_LAYERS - 2) // 4
 MAX_EPOCHS = 100_000  # each epoch is ~150 bytes of the model file's record (64 MB at most)
+PATH_LIMIT = 4096  # bytes of a path (Linux's PATH_MAX)
 
 
 @dataclass
@@ -176,6 +177,7 @@ class TrainingConfig:
         _check_field_types(self, source)
         _check_types(self, source)
         _check_limits(self, source)
+        _check_paths(self, source)
         _check_names(self, source)
         _check_ranges(self, source)
         _check_schedule(self, source)
@@ -305,6 +307,26 @@ def _check_limits(config: TrainingConfig, source: str) -> None:
             source=source, epochs=config.epochs, most=MAX_EPOCHS))
 
 
+def _check_paths(config: TrainingConfig, source: str) -> None:
+    """data_dir and out are text the operating system can take as a path (no NUL byte, nothing
+    its encoding lacks, at most PATH_LIMIT bytes)."""
+    import os
+
+    for name in ("data_dir", "out"):
+        value = getattr(config, name)
+        if value is None:
+            continue
+        try:
+            ok = "\0" not in value and len(os.fsencode(value)) <= PATH_LIMIT
+        except UnicodeError:
+            ok = False
+        if not ok:
+            raise ConfigError(_("{source}: {name} = {value} is not a path this system can use (a NUL "
+                                "byte, a character its file names cannot hold, or more than "
+                                "{most} bytes); give a file path").format(
+                source=source, name=name, value=ascii(value[:80]), most=PATH_LIMIT))
+
+
 def _check_names(config: TrainingConfig, source: str) -> None:
     """Every name is one of its registry's (or of OUTPUTS, NORMALIZATIONS), loss and output agree."""
     for a in config.activation:
@@ -319,8 +341,9 @@ def _check_names(config: TrainingConfig, source: str) -> None:
                     nn.get_initializer(spec)
             except ValueError:  # the engine's message is English: said again here
                 raise _bad(source, name, spec, _(
-                    "choose from {names}, or normal:S or uniform:S with a scale S > 0, e.g. "
-                    "normal:0.01").format(names=", ".join(["auto", *nn.INITIALIZERS]))) from None
+                    "choose from {names}, or normal:S or uniform:S with a scale 0 < S ≤ {most:g}, "
+                    "e.g. normal:0.01").format(names=", ".join(["auto", *nn.INITIALIZERS]),
+                                               most=nn.initializers.MAX_SCALE)) from None
     config.layer_inits()
     choices = {
         "output": OUTPUTS, "loss": LOSSES, "optimizer": OPTIMIZERS, "schedule": SCHEDULES,
@@ -420,7 +443,9 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     try:
         with open_regular(path, limit=TOML_LIMIT) as handle:  # a FIFO or /dev/zero: refused
-            data = tomllib.load(handle)
+            raw = handle.read()
+        # A UTF-8 byte-order mark (Windows Notepad writes one) is not TOML, but is no mistake.
+        data = tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(_("{path}: configuration file not found; check the --config path").format(
                               path=path)) from None

@@ -270,7 +270,7 @@ def check_history(history: Any) -> None:
             expect(value, types, f"history {key}")
     for key in ("batch_steps", "batch_losses"):
         for value in expect(history.get(key, []), (list,), f"history.{key}"):
-            expect(value, (int, float), f"history.{key} entry")
+            expect(value, (int, float, type(None)), f"history.{key} entry")  # None: NaN saved
     if len(history.get("batch_steps", [])) != len(history.get("batch_losses", [])):
         raise ModelFileError("invalid metadata: history.batch_steps and history.batch_losses differ "
                              "in length; re-train")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,7 +107,7 @@ def save(path: str | Path, trained: TrainedModel, optimizer=None) -> Path:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "barenet_version": __version__,
-        "barenet": json.dumps(record, allow_nan=False),
+        "barenet": json.dumps(json_safe(record), allow_nan=False),
     }
     try:
         atomic_write(path, to_bytes(tensors, metadata=metadata))
@@ -120,6 +121,18 @@ def save(path: str | Path, trained: TrainedModel, optimizer=None) -> Path:
         raise ModelFileError(_("{path}: cannot write the model file ({strerror}); {fix}").format(
                                  path=path, strerror=exc.strerror or exc, fix=fix)) from None
     return path
+
+
+def json_safe(value: Any) -> Any:
+    """`value` with every NaN or infinite float as None (JSON null): a run whose validation loss
+    became NaN is recorded (the number is unknown), not refused with "Out of range float values"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value
 
 
 def parse_json(text: bytes | str, what: str) -> Any:

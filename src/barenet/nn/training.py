@@ -93,7 +93,8 @@ class History:
         """The inverse of `to_dict`; a history saved before batch losses were kept has none."""
         return cls(list(data.get("records", [])), bool(data.get("stopped_early", False)),
                    data.get("best_epoch"), [int(s) for s in data.get("batch_steps", [])],
-                   [float(v) for v in data.get("batch_losses", [])], int(data.get("batch_every", 1)))
+                   [math.nan if v is None else float(v) for v in data.get("batch_losses", [])],
+                   int(data.get("batch_every", 1)))  # None: a NaN loss, saved as JSON null
 
 
 class Callback:
