@@ -243,9 +243,7 @@ def mistakes(tmp_path, model, digit_png, mnist_slice_dir) -> dict[str, list[str]
 
 
 MISTAKES = ["missing model", "pickle", "random bytes", "empty model", "FIFO model",
-            pytest.param("FIFO out", marks=pytest.mark.xfail(
-                strict=True, reason="files.py's check_output_path is reworked by issue 22; its "
-                "messages are translated once that lands")),
+            "FIFO out",
             "missing image", "image with no ink", "not an image", "unknown option", "unknown command",
             "missing argument", "not a number", "bad choice", "negative lr", "dropout 2",
             "loss and output", "unknown activation", "missing config", "missing data",

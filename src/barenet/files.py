@@ -122,7 +122,7 @@ class NotAFile(OSError):
     `kind` is the bare description ("a FIFO (named pipe)"), for messages of one's own.
     """
 
-    kind = "not a regular file"
+    kind = "not a regular file"  # replaced by file_kind's words when raised
 
 
 class FileTooLarge(OSError):
@@ -132,18 +132,18 @@ class FileTooLarge(OSError):
 def file_kind(mode: int) -> str:
     """What a non-regular st_mode is, in words: 'a FIFO (named pipe)', 'a directory', ..."""
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return _("a FIFO (named pipe)")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return _("a character device")
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return _("a block device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return _("a socket")
     if stat.S_ISDIR(mode):
-        return "a directory"
+        return _("a directory")
     if stat.S_ISLNK(mode):
         return _("a symbolic link")
-    return "not a regular file"
+    return _("not a regular file")
 
 
 def open_regular(path: str | os.PathLike, limit: int | None = None) -> BinaryIO:
@@ -159,8 +159,8 @@ def open_regular(path: str | os.PathLike, limit: int | None = None) -> BinaryIO:
         if not stat.S_ISREG(info.st_mode):
             raise not_a_file(path, info.st_mode)
         if limit is not None and info.st_size > limit:
-            raise FileTooLarge(0, f"is {info.st_size:,} bytes, more than the limit of {limit:,}",
-                               os.fspath(path))
+            raise FileTooLarge(0, _("is {size:,} bytes, more than the limit of {limit:,}").format(
+                size=info.st_size, limit=limit), os.fspath(path))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -189,17 +189,20 @@ def check_output_path(path: str | os.PathLike, flag: str, *, overwrite: bool = T
         info = None
     except (OSError, ValueError) as exc:  # a component is a file (ENOTDIR), a loop, a NUL byte
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise ConfigError(f"{flag} {path}: not a path a file can be written to ({reason}); "
-                          f"choose another {flag}") from None
+        raise ConfigError(_("{flag} {path}: not a path a file can be written to ({reason}); choose "
+                            "another {flag}").format(flag=flag, path=path, reason=reason)) from None
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise ConfigError(f"{flag} {path}: is {file_kind(info.st_mode)}, not a regular file; name a file to "
-                          "write (barenet never replaces anything else)")
+        raise ConfigError(_("{flag} {path}: is {kind}, not a regular file; name a file to write "
+                            "(barenet never replaces anything else)").format(
+                              flag=flag, path=path, kind=file_kind(info.st_mode)))
     _check_name_length(path, flag)
     if suffix is not None and path.suffix.lower() != suffix:
-        raise ConfigError(f"{flag} {path}: the file must end in {suffix}; name it e.g. "
-                          f"{path.name or 'out'}{suffix}")
+        raise ConfigError(_("{flag} {path}: the file must end in {suffix}; name it e.g. "
+                            "{name}{suffix}").format(flag=flag, path=path, suffix=suffix,
+                                                     name=path.name or "out"))
     if info is not None and not overwrite:
-        raise ConfigError(f"{path} already exists; choose another {flag} or pass --overwrite")
+        raise ConfigError(_("{path} already exists; choose another {flag} or pass --overwrite").format(
+                              path=path, flag=flag))
     _check_directory(path, flag)
     return path
 
@@ -212,17 +215,19 @@ def _check_directory(path: Path, flag: str) -> None:
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
-        raise ConfigError(f"{flag} {path}: {ancestor} is a file, not a directory; choose another "
-                          f"{flag}")
+        raise ConfigError(_("{flag} {path}: {ancestor} is a file, not a directory; choose another "
+                            "{flag}").format(flag=flag, path=path, ancestor=ancestor))
     if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise ConfigError(f"{flag} {path}: the directory {ancestor} is not writable (permission "
-                          f"denied); choose another {flag}")
+        raise ConfigError(_("{flag} {path}: the directory {ancestor} is not writable (permission "
+                            "denied); choose another {flag}").format(flag=flag, path=path,
+                                                                     ancestor=ancestor))
     try:  # permissions are not all: a read-only mount, /proc, a quota (and root passes access())
         with tempfile.TemporaryFile(dir=ancestor):
             pass
     except OSError as exc:
-        raise ConfigError(f"{flag} {path}: no file can be created in {ancestor} "
-                          f"({exc.strerror or exc}); choose another {flag}") from None
+        raise ConfigError(_("{flag} {path}: no file can be created in {ancestor} ({reason}); choose "
+                            "another {flag}").format(flag=flag, path=path, ancestor=ancestor,
+                                                     reason=exc.strerror or exc)) from None
 
 
 def _check_name_length(path: Path, flag: str) -> None:
@@ -315,9 +320,9 @@ class OutputLock:
             except BlockingIOError:
                 holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
                 os.close(fd)
-                raise ConfigError(f"{self.path}: another barenet (process {holder}) is writing this "
-                                  f"file right now; wait for it to finish or choose another "
-                                  f"{self.flag}") from None
+                raise ConfigError(_("{path}: another barenet (process {holder}) is writing this file "
+                                    "right now; wait for it to finish or choose another {flag}").format(
+                                      path=self.path, holder=holder, flag=self.flag)) from None
             if self._is_current(fd):
                 break
             os.close(fd)  # its holder removed it while we waited: lock the one there now

@@ -66,10 +66,12 @@ def check_fits(sizes: Sequence[int], optimizer: str, batch_size: int,
         return
     shape = "-".join(str(n) for n in sizes)
     raise ConfigError(
-        f"the network {shape} has {parameter_count(sizes):,} parameters and needs about "
-        f"{needed:,} bytes ({needed / 1e9:.1f} GB) to train with {optimizer} and batch "
-        f"{batch_size}, more than the {available:,} bytes ({available / 1e9:.1f} GB) of memory "
-        "available; choose smaller --hidden sizes (the default is 512,512)")
+        _("the network {shape} has {count:,} parameters and needs about {needed:,} bytes ({gb:.1f} "
+          "GB) to train with {optimizer} and batch {batch}, more than the {available:,} bytes "
+          "({agb:.1f} GB) of memory available; choose smaller --hidden sizes (the default is "
+          "512,512)").format(shape=shape, count=parameter_count(sizes), needed=needed,
+                             gb=needed / 1e9, optimizer=optimizer, batch=batch_size,
+                             available=available, agb=available / 1e9))
 
 
 def gradcheck_bytes(sizes: Sequence[int], batch: int) -> int:

@@ -139,22 +139,21 @@ def _download(names, directory, mirrors, checksums, dataset, all_names, how) -> 
                 failures = [f"{_host(m)}: {why}" for m, why in dead.items()] or ["no mirrors"]
             if len(dead) == len(mirrors):
                 raise DataError(
-                    f"cannot download {dataset}: no mirror reachable, no network? "
-                    f"({'; '.join(failures)}). {fix}"
+                    _("cannot download {dataset}: no mirror reachable, no network? ({failures}). "
+                      "{fix}").format(
+                        dataset=dataset, failures='; '.join(failures), fix=fix)
                 )
             raise DataError(
-                f"cannot download {name} for {dataset} from any mirror "
-                f"({'; '.join(failures)}). {fix}"
+                _("cannot download {name} for {dataset} from any mirror ({failures}). {fix}").format(
+                    name=name, dataset=dataset, failures='; '.join(failures), fix=fix)
             )
     return paths
 
 
 def _put_files_there(names: Sequence[str], directory: Path) -> str:
     listed = ", ".join(names)
-    return (
-        f"Put the files {listed} in {directory}, or pass --data-dir pointing at a directory "
-        "that holds them"
-    )
+    return _("Put the files {listed} in {directory}, or pass --data-dir pointing at a directory "
+             "that holds them").format(listed=listed, directory=directory)
 
 
 def _file_url(mirror: str, name: str) -> str:
@@ -178,15 +177,17 @@ def _host(url: str) -> str:
 def _make_directory(directory: Path) -> list[Path]:
     """Create `directory` (and its missing parents); return those it created, outermost first."""
     if directory.exists() and not directory.is_dir():
-        raise DataError(f"{directory}: is a file, not a directory; choose another --data-dir")
+        raise DataError(_("{directory}: is a file, not a directory; choose another --data-dir").format(
+                            directory=directory))
     missing = [d for d in [directory, *directory.parents] if not d.exists()][::-1]
     try:
         directory.mkdir(parents=True, exist_ok=True)
         return missing
     except OSError as exc:
         raise DataError(
-            f"{directory}: cannot create the data directory ({exc.strerror}); choose a "
-            "writable --data-dir"
+            _("{directory}: cannot create the data directory ({strerror}); choose a writable "
+              "--data-dir").format(
+                directory=directory, strerror=exc.strerror)
         ) from None
 
 
@@ -219,8 +220,8 @@ def _fetch(url: str, final: Path, checksum: Checksum | None, progress: bool, tim
         out = open(tmp, "xb")  # closed by the `with out:` below
     except OSError as exc:
         raise DataError(
-            f"{final.parent}: cannot write the download there ({exc.strerror}); choose a "
-            "writable --data-dir"
+            _("{directory}: cannot write the download there ({strerror}); choose a writable "
+              "--data-dir").format(directory=final.parent, strerror=exc.strerror)
         ) from None
     try:
         with out:
@@ -230,8 +231,8 @@ def _fetch(url: str, final: Path, checksum: Checksum | None, progress: bool, tim
         return final
     except OSError as exc:  # the network's errors are handled in _stream: this is the disk
         raise DataError(
-            f"{final}: cannot be written ({exc.strerror or exc}); free some disk space or "
-            "choose another --data-dir"
+            _("{path}: cannot be written ({strerror}); free some disk space or choose another "
+              "--data-dir").format(path=final, strerror=exc.strerror or exc)
         ) from None
     finally:  # on any failure, KeyboardInterrupt included, our partial file goes away
         tmp.unlink(missing_ok=True)
@@ -269,15 +270,17 @@ def _stream(url: str, out, name: str, progress: bool, timeout: float) -> None:
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, TimeoutError):
-            raise _Transient("timed out") from None
+            raise _Transient(_("timed out")) from None
         raise _Unreachable(str(getattr(reason, "strerror", None) or reason)) from None
     except (TimeoutError, http.client.IncompleteRead, ConnectionError) as exc:
-        what = "timed out" if isinstance(exc, TimeoutError) else "transfer cut short"
+        what = _("timed out") if isinstance(exc, TimeoutError) else _("transfer cut short")
         raise _Transient(what) from None
     except http.client.HTTPException as exc:
-        raise _Transient(f"bad HTTP response ({type(exc).__name__})") from None
+        raise _Transient(_("bad HTTP response ({name})").format(
+                             name=type(exc).__name__)) from None
     if total is not None and received != total:
-        raise _Transient(f"transfer cut short ({received} of {total} bytes)")
+        raise _Transient(_("transfer cut short ({received} of {total} bytes)").format(
+                             received=received, total=total))
 
 
 def _check_bounds(received: int, most: int, ends: float, name: str) -> None:
@@ -299,12 +302,14 @@ def _verify(tmp: Path, name: str, checksum: Checksum | None) -> None:
     except DataError as exc:
         # the message names the temporary file; say what the mirror served instead
         reason = str(exc).split(": ", 1)[-1].split(";")[0]
-        raise _BadFile(f"served a broken file ({reason})") from None
+        raise _BadFile(_("served a broken file ({reason})").format(
+                           reason=reason)) from None
     if checksum is not None and file_status(checksum, raw, content) != VERIFIED:
         actual = digest(checksum, raw, content)
         if actual is None:
-            raise _BadFile(f"served an uncompressed file; only the {checksum.describe()} is known")
+            raise _BadFile(_("served an uncompressed file; only the {what} is known").format(
+                               what=checksum.describe()))
         raise _BadFile(
-            f"checksum mismatch ({checksum.describe()} is {actual}, expected "
-            f"{checksum.hexdigest})"
+            _("checksum mismatch ({what} is {actual}, expected {expected})").format(
+                what=checksum.describe(), actual=actual, expected=checksum.hexdigest)
         )
