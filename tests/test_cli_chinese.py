@@ -291,3 +291,25 @@ def test_the_chinese_help_stays_within_the_terminal(chinese, capsys, monkeypatch
     _status, text = run(capsys, ["train", "--help"])
     lines = [line for line in text.splitlines() if not line.lstrip().startswith(("[", "用法"))]
     assert max(width(line) for line in lines) <= 80
+
+
+def test_the_drawing_pages_api_answers_in_english_while_the_console_speaks_chinese(model):
+    """The page translates the server's messages itself (static/app.js): its API stays English."""
+    import json
+
+    import numpy as np
+
+    from barenet import modelfile
+    from barenet.i18n import _, speaking
+    from barenet.recognize import Recognizer
+    from barenet.web.api import RequestError, predict_response
+
+    recognizer = Recognizer(modelfile.load(model))
+    with speaking("zh"):
+        assert _("draw a digit") == "写一个数字"
+        blank = predict_response(recognizer, json.dumps({"pixels": np.zeros((28, 28)).tolist()}).encode())
+        with pytest.raises(RequestError) as refused:
+            predict_response(recognizer, b'{"image": 3}')
+        assert _("draw a digit") == "写一个数字"  # the request's English ended with it
+    assert blank["message"] == "draw a digit"
+    assert "'image' must be a string" in str(refused.value)

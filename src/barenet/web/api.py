@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from barenet.errors import ImageError
-from barenet.i18n import _
+from barenet.i18n import speaking
 from barenet.recognize import SIDE, Recognizer
 
 MAX_IMAGE_PIXELS = 4096 * 4096  # larger images are refused before decoding (memory, time)
@@ -52,15 +52,16 @@ class RequestError(Exception):
 def decode_data_url(url: Any) -> bytes:
     """The bytes of a base64 `data:` URL ("data:image/png;base64,...")."""
     if not isinstance(url, str):
-        raise RequestError(400, _("'image' must be a string: a data URL such as data:image/png;base64,..."))
+        raise RequestError(400, "'image' must be a string: a data URL such as "
+                                "data:image/png;base64,...")
     head, comma, payload = url.partition(",")
     if not comma or not head.startswith("data:") or not head.endswith(";base64"):
-        raise RequestError(400, _("'image' must be a base64 data URL (data:image/png;base64,...), got one "
-                                  "starting {url!r}").format(url=url[:30]))
+        raise RequestError(400, "'image' must be a base64 data URL (data:image/png;base64,...), "
+                                f"got one starting {url[:30]!r}")
     try:
         return base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
-        raise RequestError(400, _("'image' holds invalid base64 after 'base64,'")) from None
+        raise RequestError(400, "'image' holds invalid base64 after 'base64,'") from None
 
 
 def image_digit(data: bytes) -> tuple[np.ndarray | None, list[str]]:
@@ -71,7 +72,7 @@ def image_digit(data: bytes) -> tuple[np.ndarray | None, list[str]]:
     from barenet.images.normalise import mnist_style_with_notes
 
     if not data:
-        raise RequestError(422, _("the image is empty (0 bytes): send the canvas as a PNG"))
+        raise RequestError(422, "the image is empty (0 bytes): send the canvas as a PNG")
     try:  # reads only the header: refuse a huge image before decoding it
         with warnings.catch_warnings():  # as `barenet.images.read` does
             warnings.simplefilter("ignore", UserWarning)
@@ -79,15 +80,14 @@ def image_digit(data: bytes) -> tuple[np.ndarray | None, list[str]]:
             with Image.open(io.BytesIO(data)) as probe:
                 width, height = probe.size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise RequestError(413, _("the image is too large to decode safely (it may be a decompression "
-                                  "bomb): send a smaller one")) from None
+        raise RequestError(413, "the image is too large to decode safely (it may be a "
+                                "decompression bomb): send a smaller one") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        raise RequestError(422, _("the data is not an image Pillow can read: send the canvas as a PNG "
-                                  "(canvas.toDataURL('image/png'))")) from None
+        raise RequestError(422, "the data is not an image Pillow can read: send the canvas as "
+                                "a PNG (canvas.toDataURL('image/png'))") from None
     if width * height > MAX_IMAGE_PIXELS:
-        raise RequestError(413, _("the image is {width}×{height} pixels, more than this server decodes "
-                                  "({most:,} pixels): send a smaller one").format(
-                                    width=width, height=height, most=MAX_IMAGE_PIXELS))
+        raise RequestError(413, f"the image is {width}×{height} pixels, more than this server "
+                                f"decodes ({MAX_IMAGE_PIXELS:,} pixels): send a smaller one")
     try:
         with _decoding:  # a 4096×4096 RGBA image needs ~100 MB while it is decoded
             loaded = load_image(data)
@@ -102,24 +102,21 @@ def image_digit(data: bytes) -> tuple[np.ndarray | None, list[str]]:
 def pixels_digit(value: Any) -> np.ndarray | None:
     """A 28×28 nested list of floats in [0, 1] -> (28, 28) float32, or None if all zero."""
     if not isinstance(value, list):
-        raise RequestError(400, _("'pixels' must be a list of {side} rows of {side} numbers").format(
-                                    side=SIDE))
+        raise RequestError(400, f"'pixels' must be a list of {SIDE} rows of {SIDE} numbers")
     if len(value) != SIDE or not all(isinstance(row, list) and len(row) == SIDE for row in value):
         lengths = sorted({len(row) for row in value if isinstance(row, list)})
-        raise RequestError(422, _("'pixels' must be {side} rows of {side} numbers, got {rows} rows "
-                                  "of lengths {lengths}").format(side=SIDE, rows=len(value),
-                                                                 lengths=lengths))
+        raise RequestError(422, f"'pixels' must be {SIDE} rows of {SIDE} numbers, got "
+                                f"{len(value)} rows of lengths {lengths}")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for row in value for v in row):
-        raise RequestError(422, _("'pixels' must hold numbers only"))
+        raise RequestError(422, "'pixels' must hold numbers only")
     try:
         pixels = np.asarray(value, dtype=np.float64)  # (28, 28)
     except OverflowError:  # an integer beyond float64, e.g. 10**400
-        raise RequestError(422, _("'pixels' must be numbers in [0, 1]; one is an integer too large for a "
-                                  "float")) from None
+        raise RequestError(422, "'pixels' must be numbers in [0, 1]; one is an integer too large "
+                                "for a float") from None
     if not np.isfinite(pixels).all() or pixels.min() < 0.0 or pixels.max() > 1.0:
-        raise RequestError(422, _("'pixels' must be finite numbers in [0, 1] (white ink = 1 on black = 0), "
-                                  "got values from {min:g} to {max:g}").format(
-                                    min=pixels.min(), max=pixels.max()))
+        raise RequestError(422, "'pixels' must be finite numbers in [0, 1] (white ink = 1 on black "
+                                f"= 0), got values from {pixels.min():g} to {pixels.max():g}")
     if not pixels.any():
         return None
     return pixels.astype(np.float32)
@@ -130,15 +127,15 @@ def parse_request(body: bytes) -> tuple[np.ndarray | None, list[str]]:
     try:
         payload = json.loads(body)
     except RecursionError:
-        raise RequestError(400, _("the JSON body is nested too deeply; send an object with 'image' or "
-                                  "'pixels'")) from None
+        raise RequestError(400, "the JSON body is nested too deeply; send an object with "
+                                "'image' or 'pixels'") from None
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, or an int of > 4300 digits
-        raise RequestError(400, _("the body is not valid JSON ({error})").format(error=exc)) from None
+        raise RequestError(400, f"the body is not valid JSON ({exc})") from None
     if not isinstance(payload, dict):
-        raise RequestError(400, _("the body must be a JSON object with 'image' or 'pixels'"))
+        raise RequestError(400, "the body must be a JSON object with 'image' or 'pixels'")
     if ("image" in payload) == ("pixels" in payload):
-        raise RequestError(400, _("send exactly one of 'image' (a data URL of the canvas) and 'pixels' (28 "
-                                  "rows of 28 numbers in [0, 1])"))
+        raise RequestError(400, "send exactly one of 'image' (a data URL of the canvas) and "
+                                "'pixels' (28 rows of 28 numbers in [0, 1])")
     if "pixels" in payload:
         return pixels_digit(payload["pixels"]), []
     return image_digit(decode_data_url(payload["image"]))
@@ -150,10 +147,20 @@ def grid(values: np.ndarray) -> list[list[float]]:
 
 
 def predict_response(recognizer: Recognizer, body: bytes) -> dict[str, Any]:
-    """The JSON answer to POST /api/predict (RequestError for a client's mistake)."""
+    """The JSON answer to POST /api/predict (RequestError for a client's mistake).
+
+    In English whatever the server's language: the page shows the answer in its reader's language
+    (static/app.js translates the messages it knows), so notes from `barenet.images` are English too.
+    """
+    with speaking("en"):  # this request's thread only
+        return answer(recognizer, body)
+
+
+def answer(recognizer: Recognizer, body: bytes) -> dict[str, Any]:
+    """predict_response's answer, in the language in use."""
     pixels, notes = parse_request(body)
     if pixels is None:
-        return {"digit": None, "message": _("draw a digit"), "notes": notes,
+        return {"digit": None, "message": "draw a digit", "notes": notes,
                 "class_names": recognizer.class_names}
     result = recognizer.recognize(pixels)
     return {
