@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -97,3 +98,51 @@ def test_resume_with_other_data_is_refused(tmp_path, mnist_slice_dir, mnist, cap
     line = one_line(capsys)
     assert f"the data in {other} is not the data the resumed run was trained on" in line
     assert files_in(tmp_path) == before
+
+
+# ---- messages that named the wrong thing (issue 22) ------------------------------------------
+
+def test_a_65535_by_1_image_is_reported_with_its_real_size(tmp_path, tiny, capsys):
+    """Before: '1024×1 pixels' (the size after shrinking to 1024 on a side)."""
+    from PIL import Image
+
+    strip = tmp_path / "strip.png"
+    Image.fromarray(np.full((1, 65535), 255, np.uint8)).save(strip)
+    assert main(["predict", str(tiny), str(strip)]) == 1
+    assert "is 65535×1 pixels, too small to hold a digit" in one_line(capsys)
+
+
+def test_suggested_commands_quote_paths_with_spaces(tmp_path, mnist_slice_dir, capsys):
+    """Before: `barenet evaluate my runs/m.safetensors`, two words for the shell."""
+    import shlex
+
+    out = tmp_path / "my runs" / "it's m.safetensors"
+    assert main(["train", "--data-dir", str(mnist_slice_dir), "--hidden", "8", "--epochs", "1",
+                 "--val-size", "100", "--quiet", "--no-plot", "--out", str(out)]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    command = shlex.split(last.split("try: ", 1)[1])
+    assert command == ["barenet", "evaluate", str(out)]
+
+
+def test_after_a_failed_final_save_the_message_names_the_checkpoint_that_exists(tmp_path, mnist_slice_dir,
+                                                                               capsys, monkeypatch):
+    """Before: a finished run resumed with another --out, whose final save failed, was told to
+    resume a checkpoint that was never written (the new --out's)."""
+    quick = ["train", "--data-dir", str(mnist_slice_dir), "--hidden", "8", "--epochs", "1",
+             "--val-size", "100", "--quiet", "--no-plot"]
+    assert main([*quick, "--out", str(tmp_path / "m.safetensors")]) == 0
+    checkpoint = tmp_path / "m.checkpoint.safetensors"
+    real_write = modelfile.atomic_write
+
+    def full_for_n(path, data):
+        if Path(path).name == "n.safetensors":
+            raise OSError(28, "No space left on device")
+        return real_write(path, data)
+
+    monkeypatch.setattr(modelfile, "atomic_write", full_for_n)
+    capsys.readouterr()
+    other = tmp_path / "other" / "n.safetensors"
+    assert main(["train", "--resume", str(checkpoint), "--out", str(other), "--quiet", "--no-plot"]) == 1
+    line = one_line(capsys)
+    assert f"resume it with barenet train --resume {checkpoint}" in line and checkpoint.exists()
+    assert "n.checkpoint" not in line

@@ -46,6 +46,16 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
+def shell_word(path: str | os.PathLike) -> str:
+    """`path` as one word of a command to copy into a shell: quoted when it holds spaces, quotes
+    or other shell syntax (shlex.quote), undecodable bytes escaped as \\xNN."""
+    import shlex
+
+    from barenet.files import printable
+
+    return shlex.quote(printable(path))
+
+
 def exit_status(exc: KeyboardInterrupt) -> int:
     """The exit status of an interruption: 128 + the signal's number (Ctrl-C: SIGINT, 130)."""
     return 128 + getattr(exc, "signum", signal.SIGINT)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from barenet.cli import summary
+from barenet.cli.process import shell_word
 from barenet.cli.train_outputs import (
     check_outputs,
     checkpoint_path,
@@ -248,10 +249,15 @@ def run(args: argparse.Namespace) -> int:
             print(_("note: removed {path}, left by an interrupted save").format(path=path))
         session = set_up(resolved, progress=not args.quiet)
         print_plan(session, resolved, args.resume)
+        done_before = len(session.history.records)
         history = train(session, resolved.checkpoint, quiet=args.quiet)
-        save_results(session, history, resolved.out, resolved.checkpoint, plot=not args.no_plot)
+        # the checkpoint holding this network: this run's if it trained an epoch, else the resumed
+        # one (a finished run resumed with another --out writes no checkpoint of its own)
+        kept = resolved.checkpoint if len(history.records) > done_before or not args.resume \
+            else Path(args.resume)
+        save_results(session, history, resolved.out, kept, plot=not args.no_plot)
     print(_("done in {seconds:.1f} s; try: barenet evaluate {out}").format(
-        seconds=time.perf_counter() - started, out=resolved.out))
+        seconds=time.perf_counter() - started, out=shell_word(resolved.out)))
     return 0
 
 
@@ -436,7 +442,7 @@ def train(session: Session, checkpoint: Path, quiet: bool) -> History:
             kept = len(done.records) - 1
             raise ModelFileError(f"{exc}" + (_("; the checkpoint after epoch {epoch} is intact: "
                                                "resume it with barenet train --resume {checkpoint}")
-                                             .format(epoch=kept, checkpoint=checkpoint)
+                                             .format(epoch=kept, checkpoint=shell_word(checkpoint))
                                              if kept else "")) from None
 
     callbacks = [ProgressBar(disable=quiet), EpochPrinter(print), DivergenceGuard(before),
@@ -469,7 +475,7 @@ def report_interrupt(done: int, checkpoint: Path) -> None:
     if done:
         print(_("barenet: interrupted; the checkpoint after epoch {epoch} is {checkpoint}\n"
                 "  resume with: barenet train --resume {checkpoint}").format(
-                    epoch=done, checkpoint=checkpoint), file=sys.stderr)
+                    epoch=done, checkpoint=shell_word(checkpoint)), file=sys.stderr)
     else:
         print(_("barenet: interrupted before the first epoch ended; nothing was saved"),
               file=sys.stderr)
@@ -493,7 +499,7 @@ def save_results(session: Session, history: History, out: Path, checkpoint: Path
         raise ModelFileError(_("{error}; the checkpoint {checkpoint} holds the trained network: "
                                "resume it with barenet train --resume {checkpoint} (with --out "
                                "elsewhere if this disk stays full)").format(
-                                 error=exc, checkpoint=checkpoint)) from None
+                                 error=exc, checkpoint=shell_word(checkpoint))) from None
     print(_("test accuracy {accuracy:.2%} (loss {loss:.4f}) on {count:,} images").format(
               accuracy=test_accuracy, loss=test_loss, count=len(splits.x_test))
           + (_("; stopped early, best epoch {epoch}").format(epoch=history.best_epoch)
@@ -510,7 +516,8 @@ def save_results(session: Session, history: History, out: Path, checkpoint: Path
             raise BarenetError(_("the model is saved in {out}, but the learning curves could not "
                                  "be written to {curves} ({reason}); free some space, then draw "
                                  "them with: barenet plot {out}").format(
-                                   out=out, curves=curves_path(out), reason=exc.strerror or exc)) from None
+                                   out=shell_word(out), curves=curves_path(out),
+                                   reason=exc.strerror or exc)) from None
         print(_("curves:     {path}").format(path=curves))
 
 

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from barenet.cli.process import shell_word
 from barenet.errors import ConfigError
 from barenet.i18n import _, ngettext
 
@@ -61,7 +62,7 @@ def check_outputs(out: Path, overwrite: bool, plot: bool, resuming: Path | None 
         if checkpoint.exists() and not overwrite and checkpoint.is_file():
             raise ConfigError(_("{checkpoint} already exists (the checkpoint of an earlier run); "
                                 "continue it with --resume {checkpoint}, or choose another --out, "
-                                "or pass --overwrite").format(checkpoint=checkpoint))
+                                "or pass --overwrite").format(checkpoint=shell_word(checkpoint)))
         check_output_path(checkpoint, "--out", overwrite=overwrite)
     if plot:
         check_output_path(curves_path(out), "--out", overwrite=overwrite)

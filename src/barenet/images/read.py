@@ -82,7 +82,9 @@ def load_image(source: ImageSource, *, max_side: int = MAX_SIDE) -> LoadedImage:
     fp = _open(source, name)
     notes: list[str] = []
     try:
-        img = reduced(_decode(fp, name, max_side, notes), max_side)
+        img = _decode(fp, name, max_side, notes)
+        check_size(img.size, name)  # the size as decoded: a 65535×1 strip is not "1024×1"
+        img = reduced(img, max_side)
         gray = _to_gray(img, notes, max_side, name)
     finally:
         if isinstance(source, (str, os.PathLike)):
@@ -90,6 +92,18 @@ def load_image(source: ImageSource, *, max_side: int = MAX_SIDE) -> LoadedImage:
     if max(gray.shape) > max_side:
         gray = shrink(gray, max_side)
     return LoadedImage(gray=gray, notes=tuple(notes), source_name=name)
+
+
+def check_size(size: tuple[int, int], name: str) -> None:
+    """ImageError if an image of `size` (width, height) is too small, on a side, to hold a digit,
+    checked before any shrinking so that the message gives the file's own size."""
+    from barenet.images.ink import MIN_SIDE
+
+    w, h = size
+    if min(w, h) < MIN_SIDE:
+        raise ImageError(_("image {name!r} is {w}×{h} pixels, too small to hold a digit (at least "
+                           "{side}×{side} is needed): use a bigger picture").format(
+                             name=name, w=w, h=h, side=MIN_SIDE))
 
 
 def reduced(img: Image.Image, max_side: int) -> Image.Image:
