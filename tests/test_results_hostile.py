@@ -146,3 +146,18 @@ def test_after_a_failed_final_save_the_message_names_the_checkpoint_that_exists(
     line = one_line(capsys)
     assert f"resume it with barenet train --resume {checkpoint}" in line and checkpoint.exists()
     assert "n.checkpoint" not in line
+
+
+def test_a_mistyped_data_dir_is_not_left_created_and_no_password_is_echoed(tmp_path, capsys,
+                                                                           monkeypatch):
+    """Before: a --data-dir that failed to download was left created and empty, and the
+    mirror's user name and password were repeated in the error."""
+    from data_helpers import closed_port_url
+
+    monkeypatch.delenv("BARENET_DATA_DIR", raising=False)
+    typo = tmp_path / "mnsit" / "data"
+    mirror = closed_port_url().replace("http://", "http://alice:s3cret@")
+    assert main(["data", "--data-dir", str(typo), "--mirror", mirror, "--no-bundled"]) == 1
+    line = one_line(capsys)
+    assert "s3cret" not in line and "alice" not in line and str(typo) in line
+    assert list(tmp_path.iterdir()) == []
