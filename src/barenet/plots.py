@@ -73,7 +73,8 @@ def _batch_series(history: Any) -> tuple[np.ndarray, np.ndarray, int]:
     steps = np.asarray(getattr(history, "batch_steps", None) or [], dtype=np.int64)
     losses = np.asarray(getattr(history, "batch_losses", None) or [], dtype=np.float64)
     if len(steps) != len(losses):
-        raise ValueError(f"the history holds {len(steps)} batch steps but {len(losses)} batch losses")
+        raise ValueError(_("the history holds {n_steps} batch steps but {n_losses} batch losses").format(
+                             n_steps=len(steps), n_losses=len(losses)))
     return steps, losses, int(getattr(history, "batch_every", 1) or 1)
 
 
@@ -169,7 +170,7 @@ def learning_curves_figure(history: Any):
     """The Figure `learning_curves` writes (see there), for a notebook to show or a test to read."""
     records = _records(history)
     if not records:
-        raise ValueError("the history holds no epoch; train for at least one epoch to plot it")
+        raise ValueError(_("the history holds no epoch; train for at least one epoch to plot it"))
     steps, losses, every = _batch_series(history)
     if len(steps):
         fig = _figure(15, 4)
@@ -213,7 +214,8 @@ def first_layer_weights(W: np.ndarray, path: str | Path, max_tiles: int = 64) ->
     """
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 2 or W.shape[1] == 0:
-        raise ValueError(f"expected first-layer weights of shape (D, H), got {W.shape}")
+        raise ValueError(_("expected first-layer weights of shape (D, H), got {shape}").format(
+                             shape=W.shape))
     side = math.isqrt(W.shape[0])
     if side * side != W.shape[0]:
         raise ValueError(_("{n} inputs are not a square image, so they cannot be drawn as tiles").format(
@@ -276,7 +278,8 @@ def confusion_matrix(cm: np.ndarray, class_names: Sequence[str], path: str | Pat
     """cm: (K, K) counts, rows true, columns predicted, as a heat map with the counts written in."""
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
-        raise ValueError(f"a confusion matrix is square (K, K), got shape {cm.shape}")
+        raise ValueError(_("a confusion matrix is square (K, K), got shape {shape}").format(
+                             shape=cm.shape))
     side = min(max(4.5, 0.55 * cm.shape[0] + 2.5), 14)
     fig = _figure(side + 1, side)
     _draw_confusion(fig, cm, class_names)
@@ -390,7 +393,8 @@ def augmented_digits(originals01: np.ndarray, groups: dict[str, np.ndarray], pat
     for title, variants in groups.items():
         variants = np.asarray(variants, dtype=np.float64)
         if len(variants) != n:
-            raise ValueError(f"{title}: {len(variants)} rows of variants for {n} originals")
+            raise ValueError(_("{title}: {n_variants} rows of variants for {n} originals").format(
+                                 title=title, n_variants=len(variants), n=n))
         panels[title] = variants.reshape(n, -1, side, side)
     cmap = matplotlib.colormaps["gray_r"].with_extremes(bad="white")
     widths = [p.shape[1] for p in panels.values()]

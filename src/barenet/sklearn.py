@@ -42,6 +42,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from barenet.config import MAX_EPOCHS, TrainingConfig, build
 from barenet.errors import ConfigError
+from barenet.i18n import _
 from barenet.nn import ACTIVATIONS, OPTIMIZERS, Callback, History, Sequential, fit
 
 
@@ -160,16 +161,18 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         if first:
             if classes is None:
-                raise ValueError("the first call to partial_fit needs classes=, every class that "
-                                 "will ever appear (for example classes=np.unique(y_all))")
+                raise ValueError(_("the first call to partial_fit needs classes=, every class that "
+                                   "will ever appear (for example classes=np.unique(y_all))"))
             self.classes_ = unique_labels(classes)
             self._start(X.shape[1])
         elif classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
-            raise ValueError(f"classes={list(classes)} differs from the first call's {list(self.classes_)}")
+            raise ValueError(_("classes={classes} differs from the first call's {first}").format(
+                                 classes=list(classes), first=list(self.classes_)))
         unseen = np.setdiff1d(unique_labels(y), self.classes_)
         if unseen.size:
-            raise ValueError(f"y holds classes {list(unseen)} that are not in classes_ "
-                             f"{list(self.classes_)}; pass every class on the first call")
+            raise ValueError(_("y holds classes {unseen} that are not in classes_ {classes}; pass "
+                               "every class on the first call").format(
+                                 unseen=list(unseen), classes=list(self.classes_)))
         return self._train(X, self._indices(y), epochs=self.n_iter_ + 1, stop=False)
 
     def _config(self, epochs: int, seed: int, batch_size: int = 200) -> TrainingConfig:
@@ -194,8 +197,9 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
         Its seed (weights, shuffling, dropout, the early-stopping split) is drawn from random_state.
         """
         if len(self.classes_) < 2:
-            raise ValueError(f"only one class ({self.classes_[0]!r}) in y: a classifier needs at "
-                             "least two classes to learn to tell apart")
+            raise ValueError(_("only one class ({label!r}) in y: a classifier needs at least two "
+                               "classes to learn to tell apart").format(
+                                 label=self.classes_[0]))
         self.seed_ = seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         config = self._config(self.epochs, seed)
         self._network = config.to_dict()  # what was built: set_params after fit changes no network
