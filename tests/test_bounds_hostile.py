@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import barenet.data.download as download
+import test_data_download
 from barenet import modelfile
 from barenet.cli import main
 from barenet.config import MAX_HIDDEN_LAYERS, TrainingConfig, build
@@ -26,22 +27,11 @@ from barenet.data.datasets import IDX_FILES
 from barenet.errors import ConfigError, DataError
 from barenet.nn import History
 from child_env import child_env
-from data_helpers import Mirror, gz_files, tiny_arrays, tiny_spec
+from data_helpers import Mirror
 from test_cli_hostile import one_line
 
 FAST = {"timeout": 5.0, "retries": 0, "backoff": 0.0, "progress": False}
-
-
-@pytest.fixture
-def tiny(monkeypatch, tmp_path):
-    """A registered dataset "tiny" whose canonical checksums are those of small random arrays."""
-    from barenet.data import DATASETS
-
-    monkeypatch.delenv("BARENET_DATA_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    arrays = tiny_arrays()
-    monkeypatch.setitem(DATASETS, "tiny", tiny_spec(arrays))
-    return gz_files(arrays)
+tiny = test_data_download.tiny  # the fixture: a registered dataset "tiny" of small arrays
 
 
 # ---- downloads -------------------------------------------------------------------------------
