@@ -139,15 +139,26 @@ def argparse_speaking():
     """
     before = argparse._, argparse.ngettext
     argparse._, argparse.ngettext = _, ngettext
-    wrapping = argparse.HelpFormatter._split_lines, argparse.HelpFormatter._fill_text
+    formatter = argparse.HelpFormatter
+    wrapping = formatter._split_lines, formatter._fill_text, formatter.format_help
     if language() != "en":  # help texts wrapped by terminal columns, also between Chinese characters
-        argparse.HelpFormatter._split_lines = _split_lines
-        argparse.HelpFormatter._fill_text = _fill_text
+        formatter._split_lines, formatter._fill_text = _split_lines, _fill_text
+        formatter.format_help = _full_width_headings(wrapping[2])
     try:
         yield
     finally:
         argparse._, argparse.ngettext = before
-        argparse.HelpFormatter._split_lines, argparse.HelpFormatter._fill_text = wrapping
+        formatter._split_lines, formatter._fill_text, formatter.format_help = wrapping
+
+
+def _full_width_headings(format_help):
+    """HelpFormatter.format_help with a Chinese colon after the section headings ("选项：")."""
+    import re
+
+    def formatted(formatter: argparse.HelpFormatter) -> str:
+        return re.sub(r"^(\S[^\n]*):$", r"\1：", format_help(formatter), flags=re.MULTILINE)
+
+    return formatted
 
 
 def _split_lines(formatter: argparse.HelpFormatter, text: str, width: int) -> list[str]:
