@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -68,14 +69,28 @@ def test_a_full_disk_when_the_lock_is_written_is_one_line(tmp_path, quick, capsy
 
 # ---- what a save replaces --------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", ["fifo", "symlink"])
+def make(kind: str, target: Path, precious: Path) -> None:
+    """A FIFO, a character device (/dev/null's numbers; needs root) or a link at `target`."""
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "device":
+        try:
+            os.mknod(target, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        except PermissionError:
+            pytest.skip("creating a device node needs root")
+    else:
+        os.symlink(precious, target)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "symlink"])
 def test_the_python_api_never_replaces_a_fifo_or_writes_through_a_link(tmp_path, precious, kind):
-    """Before: BarenetClassifier.save / modelfile.save replaced a FIFO with a regular file."""
+    """Before: BarenetClassifier.save / modelfile.save replaced a FIFO or a device node with a
+    regular file."""
     pytest.importorskip("sklearn")
     from barenet.sklearn import BarenetClassifier
 
     target = tmp_path / "m.safetensors"
-    os.mkfifo(target) if kind == "fifo" else os.symlink(precious, target)
+    make(kind, target, precious)
     rng = np.random.default_rng(0)
     clf = BarenetClassifier(hidden=(4,), epochs=1, random_state=0).fit(rng.random((20, 3)),
                                                                        np.arange(20) % 2)
@@ -85,7 +100,7 @@ def test_the_python_api_never_replaces_a_fifo_or_writes_through_a_link(tmp_path,
     with pytest.raises(OSError):
         atomic_write(target, b"bytes")
     assert files_in(tmp_path) == before and precious.read_text() == "another user's thesis"
-    assert target.is_symlink() if kind == "symlink" else target.is_fifo()
+    assert {"fifo": target.is_fifo, "device": target.is_char_device, "symlink": target.is_symlink}[kind]()
 
 
 def test_an_out_that_is_a_link_is_refused_before_the_first_epoch(tmp_path, quick, capsys, precious):
