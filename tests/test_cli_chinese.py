@@ -313,3 +313,20 @@ def test_the_drawing_pages_api_answers_in_english_while_the_console_speaks_chine
         assert _("draw a digit") == "写一个数字"  # the request's English ended with it
     assert blank["message"] == "draw a digit"
     assert "'image' must be a string" in str(refused.value)
+
+
+def test_info_shows_the_engines_layer_table_in_chinese_aligned_by_columns(chinese, capsys, model):
+    from barenet.cli.columns import width
+
+    status, text = run(capsys, ["info", str(model)])
+    assert status == 0 and "参数总数：" in text and "（predict_proba 里的 softmax）" in text
+    table = text.split("\n\n")[1].splitlines()  # header, rule, one row per layer, total
+    assert table[0].startswith("#  层") and set(table[1]) == {"-"}
+    assert width(table[1]) == width(table[0])  # the rule spans the header in terminal columns
+    column = width(table[0][: table[0].index("输出")])
+    for row in table[2:-1]:  # every output size starts under the word 输出
+        at, used = 0, 0
+        while used < column:
+            used += width(row[at])
+            at += 1
+        assert used == column and row[at].isdigit() and row[at - 1] == " ", row

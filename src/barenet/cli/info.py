@@ -85,7 +85,7 @@ def gather(path: Path) -> dict[str, Any]:
         "format_version": metadata.get("format_version"),
         "architecture": {"description": model.describe(), "inputs": model.input_size(),
                          "outputs": model.output_size(), **architecture},
-        "summary": model.summary(),
+        "summary": model.summary(words=summary_words()),
         "parameters": model.parameter_count(),
         "config": trained.config,
         "normalization": trained.normalization,
@@ -100,6 +100,13 @@ def gather(path: Path) -> dict[str, Any]:
         "optimizer": ({k: v for k, v in trained.optimizer.items() if k != "buffers"}
                       if trained.optimizer else None),
     }
+
+
+def summary_words() -> dict[str, str]:
+    """The words of the engine's layer table (`Sequential.summary`), in the language in use."""
+    return {"layer": _("layer"), "output": _("output"), "parameters": _("parameters"),
+            "input": _("input"), "({activation} in predict_proba)": _("({activation} in predict_proba)"),
+            "total parameters: {count}": _("total parameters: {count}")}
 
 
 def _join(value: Any) -> str:
