@@ -306,11 +306,11 @@ def test_the_drawing_pages_api_answers_in_english_while_the_console_speaks_chine
 
     recognizer = Recognizer(modelfile.load(model))
     with speaking("zh"):
-        assert _("draw a digit") == "写一个数字"
+        assert _("interrupted") == "已中断"
         blank = predict_response(recognizer, json.dumps({"pixels": np.zeros((28, 28)).tolist()}).encode())
         with pytest.raises(RequestError) as refused:
             predict_response(recognizer, b'{"image": 3}')
-        assert _("draw a digit") == "写一个数字"  # the request's English ended with it
+        assert _("interrupted") == "已中断"  # the request's English ended with it
     assert blank["message"] == "draw a digit"
     assert "'image' must be a string" in str(refused.value)
 
