@@ -18,9 +18,9 @@ from barenet.i18n import _
 def add_flags(targets, parser: argparse.ArgumentParser) -> None:
     """--web (one of the export targets) and --float16."""
     targets.add_argument("--web", metavar="FILE.js",
-                         help="where to write the network for the site's in-page demo (.js or .json)")
+                         help=_("where to write the network for the site's in-page demo (.js or .json)"))
     parser.add_argument("--float16", action="store_true",
-                        help="with --web: store the weights in half precision (half the size)")
+                        help=_("with --web: store the weights in half precision (half the size)"))
 
 
 def run(args: argparse.Namespace) -> int:

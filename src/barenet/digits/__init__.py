@@ -44,6 +44,7 @@ from barenet.digits.read import (
     load_image,
 )
 from barenet.errors import ImageError
+from barenet.i18n import _
 
 __all__ = [
     "ImageResult",
@@ -94,9 +95,9 @@ def from_canvas_rgba(rgba: np.ndarray, *, ink: str = "auto",
     """
     rgba = np.asarray(rgba)
     if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
-        raise ImageError(f"{source_name}: expected canvas pixels of shape (height, width, 4) "
-                         f"and type uint8, got shape {rgba.shape} and type {rgba.dtype}: send "
-                         "the RGBA bytes of the canvas")
+        raise ImageError(_("{source}: expected canvas pixels of shape (height, width, 4) and type "
+                           "uint8, got shape {shape} and type {dtype}: send the RGBA bytes of the "
+                           "canvas").format(source=source_name, shape=rgba.shape, dtype=rgba.dtype))
     gray, note = composite_on_paper(rgba)
     pixels, notes = mnist_style_with_notes(gray, ink=ink, source_name=source_name)
     return ImageResult(pixels=pixels, notes=(*([note] if note else []), *notes),

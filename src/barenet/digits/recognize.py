@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from barenet.errors import ModelFileError
+from barenet.i18n import _
 from barenet.nn import labels_from_outputs
 from barenet.saving.modelfile import TrainedModel
 
@@ -78,8 +79,8 @@ def check_image_model(trained: TrainedModel, source: str = "the model") -> None:
     """Raise ModelFileError unless the model reads 28×28 images (784 inputs)."""
     n_in = trained.model.input_size()
     if n_in != SIDE * SIDE:
-        raise ModelFileError(f"{source} reads {n_in} inputs, but a digit image gives "
-                             f"{SIDE}×{SIDE} = {SIDE * SIDE}: use a model trained on 28×28 images")
+        raise ModelFileError(_("{source} reads {n_in} inputs, but a digit image gives 28×28 = 784: "
+                               "use a model trained on 28×28 images").format(source=source, n_in=n_in))
 
 
 def class_names(trained: TrainedModel) -> list[str]:

@@ -32,6 +32,7 @@ import numpy as np
 
 from barenet.digits.recognize import SIDE, Recognizer
 from barenet.errors import ImageError
+from barenet.i18n import speaking
 
 MAX_IMAGE_PIXELS = 4096 * 4096  # larger images are refused before decoding (memory, time)
 BLANK_CONTRAST = 0.1  # a drawing whose brightness spans less than this is an empty canvas
@@ -146,7 +147,17 @@ def grid(values: np.ndarray) -> list[list[float]]:
 
 
 def predict_response(recognizer: Recognizer, body: bytes) -> dict[str, Any]:
-    """The JSON answer to POST /api/predict (RequestError for a client's mistake)."""
+    """The JSON answer to POST /api/predict (RequestError for a client's mistake).
+
+    In English whatever the server's language: the page shows the answer in its reader's language
+    (static/app.js translates the messages it knows), so notes from `barenet.digits` are English too.
+    """
+    with speaking("en"):  # this request's thread only
+        return answer(recognizer, body)
+
+
+def answer(recognizer: Recognizer, body: bytes) -> dict[str, Any]:
+    """predict_response's answer, in the language in use."""
     pixels, notes = parse_request(body)
     if pixels is None:
         return {"digit": None, "message": "draw a digit", "notes": notes,
