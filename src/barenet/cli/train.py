@@ -68,15 +68,7 @@ def listed(names: Any) -> str:
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet train` and its flags (the names they take are the engine's registries')."""
-    from barenet.experiment.config import (
-        ACTIVATIONS,
-        LOSSES,
-        NORMALIZATIONS,
-        OPTIMIZERS,
-        OUTPUTS,
-        SAMPLINGS,
-        SCHEDULES,
-    )
+    from barenet.experiment import config as registry  # the engine's names, by concept
 
     p = subparsers.add_parser(
         "train", help=summary("train"),
@@ -92,15 +84,17 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     data.add_argument("--data-dir", metavar="DIR", help=_("directory of the IDX files"))
     data.add_argument("--classes", type=comma_ints, metavar="LIST", help=_("class subset, e.g. 0,1"))
     data.add_argument("--val-size", type=int, metavar="N", help=_("validation samples held out (5000)"))
-    data.add_argument("--normalization", choices=NORMALIZATIONS,
+    data.add_argument("--normalization", choices=registry.NORMALIZATIONS,
                       help=_("inputs in [0, 1] (none) or standardised with the training mean/std"))
     net = p.add_argument_group(_("network"))
     net.add_argument("--hidden", type=comma_ints, metavar="SIZES",
                      help=_("hidden layer sizes, e.g. 512,512 ('' for none)"))
     net.add_argument("--activation", type=comma_names, metavar="NAME[,NAME...]",
-                     help=_("{names}: one, or one per hidden layer").format(names=listed(ACTIVATIONS)))
-    net.add_argument("--output", help=listed(OUTPUTS))
-    net.add_argument("--loss", help=_("{names} (each goes with some --output)").format(names=listed(LOSSES)))
+                     help=_("{names}: one, or one per hidden layer").format(
+                         names=listed(registry.ACTIVATIONS)))
+    net.add_argument("--output", help=listed(registry.OUTPUTS))
+    net.add_argument("--loss", help=_("{names} (each goes with some --output)").format(
+        names=listed(registry.LOSSES)))
     net.add_argument("--init", type=comma_names, metavar="NAME[,NAME...]",
                      help=_("weight initialiser(s): auto, he_normal, xavier_uniform, lecun_normal, "
                             "normal:0.01, ... (one, or one per Dense layer)"))
@@ -108,12 +102,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     net.add_argument("--dropout", type=float, metavar="P",
                      help=_("dropout probability after each hidden layer"))
     opt = p.add_argument_group(_("optimisation"))
-    opt.add_argument("--optimizer", help=listed(OPTIMIZERS))
+    opt.add_argument("--optimizer", help=listed(registry.OPTIMIZERS))
     opt.add_argument("--lr", type=float, help=_("learning rate"))
     opt.add_argument("--momentum", type=float, help=_("momentum for momentum/nesterov (0.9)"))
     opt.add_argument("--weight-decay", "--l2", type=float, dest="weight_decay", metavar="L2",
                      help=_("L2 penalty on the weights"))
-    opt.add_argument("--schedule", help=listed(SCHEDULES))
+    opt.add_argument("--schedule", help=listed(registry.SCHEDULES))
     opt.add_argument("--step-size", type=int, metavar="EPOCHS", help=_("epochs per step (step schedule)"))
     opt.add_argument("--gamma", type=float, help=_("decay factor (step, exponential schedules)"))
     opt.add_argument("--min-lr", type=float, help=_("final learning rate (cosine schedule)"))
@@ -121,7 +115,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     opt.add_argument("--steps", type=int, metavar="N",
                      help=_("train for N batches instead of --epochs (the last epoch cut short)"))
     opt.add_argument("--batch-size", type=int, metavar="N", help=_("1 = per-sample SGD"))
-    opt.add_argument("--sampling", help=listed(SAMPLINGS))
+    opt.add_argument("--sampling", help=listed(registry.SAMPLINGS))
     opt.add_argument("--early-stopping", type=int, metavar="PATIENCE",
                      help=_("stop after this many epochs without a better validation loss"))
     opt.add_argument("--seed", type=int, help=_("random seed: the same seed, the same model"))
