@@ -16,7 +16,7 @@
   const zh = (document.documentElement.lang || "").toLowerCase().startsWith("zh");
   const TEXT = zh ? {
     prompt: "在左边的黑框里写一个数字（0–9）。",
-    reads: (label, p) => `网络读作 ${label}（${p}）`,
+    reads: (label, p) => `网络认为是 ${label}（${p}）`,
     chosen: (label) => `类别 ${label} 的得分 s 对每一层输出的梯度`,
     layer: (i, name, n) => `第 ${i} 层 · ${name} · ${n} 个值`,
     grad: (i, name) => `∂s/∂（第 ${i} 层 ${name} 的输出）`,
