@@ -147,7 +147,7 @@ def test_nothing_outside_the_command_line_imports_it():
 PICTURE = [
     ["barenet.__main__", "barenet.cli", "barenet"],
     ["barenet.web.server", "barenet.web.api", "barenet.web", "barenet.splits", "barenet.plots",
-     "barenet.sklearn", "barenet.export_onnx"],
+     "barenet.sklearn", "barenet.export_onnx", "barenet.exercises"],
     ["barenet.recognize", "barenet.modelfile", "barenet.model_record", "barenet.images",
      "barenet.config", "barenet.augment", "barenet.metrics"],
     ["barenet.nn", "barenet.data"],

@@ -34,6 +34,11 @@ COMMANDS: dict[str, str] = {
     "gradcheck": "check backpropagation against finite differences: a small random network, or a "
                  "trained model (--model)",
     "export": "write a trained model as an ONNX graph (for onnxruntime and other ONNX tools)",
+    "exercises": "list the exercises (build each piece yourself) and whether your files pass",
+    "exercise": "write an exercise's starter file ID.py into the current directory",
+    "check": "check your solution of an exercise and name the mistake it sees",
+    "hint": "a hint for an exercise: 1 the idea, 2 the formula with the shapes, 3 the code's shape",
+    "solution": "print the reference solution of an exercise",
 }
 
 
