@@ -5,8 +5,9 @@ from __future__ import annotations
 from barenet.exercises import EXERCISES, CheckResult, check, solution, starter
 
 
-def functions_of(source: str) -> dict:
-    namespace: dict = {}
+def functions_of(source: str, namespace: dict | None = None) -> dict:
+    """The names `source` defines (run in a copy of `namespace`: it may call the reference)."""
+    namespace = dict(namespace or {})
     exec(compile(source, "<learner>", "exec"), namespace)
     return namespace
 
@@ -14,7 +15,10 @@ def functions_of(source: str) -> dict:
 def check_source(exercise_id: str, source: str, seed: int = 0, lang: str = "en") -> CheckResult:
     """Check `source` laid over the reference solution (a mutant replaces one function or two)."""
     namespace = functions_of(solution(exercise_id))
-    namespace.update(functions_of("import numpy as np\n" + source))
+    reference = EXERCISES[exercise_id].module
+    namespace["_reference"] = getattr(reference, "loss_and_gradients", None)
+    namespace["_bn_reference"] = getattr(reference, "batchnorm_backward", None)
+    namespace.update(functions_of("import numpy as np\n" + source, namespace))
     chosen = [namespace[name] for name in EXERCISES[exercise_id].functions]
     return check(exercise_id, *chosen, seed=seed, lang=lang, quiet=True)
 

@@ -39,7 +39,8 @@ class Case:
     function: its name; label: how the feedback names the case ("tiny", "random, N = 5, C = 3");
     args: the positional arguments (copied afresh for every call); printable: small enough that
     the feedback prints the inputs; stable: an edge case where any overflow, division by zero or
-    invalid-value warning, inf or nan is the `overflow` mistake; finite_only: only finiteness is
+    invalid-value warning, inf or nan is the `overflow` mistake (warnings_ok: inf or nan only);
+    finite_only: only finiteness is
     judged (cross-entropy at p = 0, where each guard gives another number); expected: the right
     answer when it is not the reference's (the exact gradient for numerical_gradient); rtol,
     floor: tolerances that replace those of the dtype; constants: the sizes a wrong factor may be
@@ -51,11 +52,13 @@ class Case:
     args: tuple
     printable: bool = False
     stable: bool = False
+    warnings_ok: bool = False
     finite_only: bool = False
     expected: Any = None
     rtol: float | None = None
     floor: float | None = None
     constants: dict[str, float] = field(default_factory=dict)
+    scale: float = 0.0  # the size the floor is a fraction of, when larger than max|expected|
     names: tuple[str, ...] = ()  # the arguments' names, for printing them
 
 
@@ -145,8 +148,8 @@ class Outputs:
         return {f"{name}['{key}']": as_array(value[key], f"{name}['{key}']") for key in self.dict_keys}
 
 
-ARRAY = Outputs((("result", "array"),))
-FLOAT = Outputs((("result", "float"),))
+def a_float(name: str) -> Outputs:
+    return Outputs(((name, "float"),))
 
 
 def tuple_of(*names: str) -> Outputs:
@@ -166,7 +169,7 @@ class Function:
 
     name: str
     reference: Callable
-    outputs: Outputs = ARRAY
+    outputs: Outputs = Outputs((("result", "array"),))
     may_change: tuple[int, ...] = ()
     restores: tuple[int, ...] = ()
     timing: bool = True

@@ -133,7 +133,7 @@ def check_case(exercise: Any, spec: Function, function: Callable, case: Case, fi
     if name is not None:
         found.tag, found.part = "modified_input", name
         return found
-    if case.stable and outcome.warnings:
+    if case.stable and not case.warnings_ok and outcome.warnings:
         found.tag, found.detail = "overflow", outcome.warnings[0]
         return found
     expected = case.expected if case.expected is not None else \
@@ -164,18 +164,19 @@ def compare_parts(exercise, spec: Function, case: Case, before: tuple, answer, e
         return found
     ours = spec.outputs.split(expected)
     start = {part: np.asarray(before[position], dtype=np.float64) for part, position in spec.deltas.items()}
+    raw = theirs
     theirs = {part: value - start[part] if part in start else value for part, value in theirs.items()}
     ours = {part: value - start[part] if part in start else value for part, value in ours.items()}
     for part, e in ours.items():
         r = theirs[part]
-        rtol, floor = compare.tolerance_for(r, case.rtol, case.floor)
+        rtol, floor = compare.tolerance_for(raw[part], case.rtol, case.floor)
         finite = bool(np.all(np.isfinite(r)))
         if case.finite_only:
             if finite:
                 continue
             found.tag, found.part, found.received = "overflow", part, r
             return found
-        if compare.close(r, e, rtol, floor):
+        if compare.close(r, e, rtol, floor, case.scale):
             continue
         found.part, found.expected, found.received, found.rtol, found.floor = part, e, r, rtol, floor
         if case.stable and not finite:
@@ -200,7 +201,7 @@ def diagnose(found: Finding, case: Case, part: str, r, e, rtol: float, floor: fl
         if part in mistake.values:
             value = mistake.values[part]
             tol = (mistake.rtol, min(floor, mistake.rtol)) if mistake.rtol else (rtol, floor)
-            if np.shape(value) == np.shape(r) and compare.close(r, value, *tol):
+            if np.shape(value) == np.shape(r) and compare.close(r, value, *tol, case.scale):
                 found.tag, found.why, found.read = mistake.tag, mistake.why, mistake.read
                 return found
     if compare.transposed(r, e, rtol, floor):

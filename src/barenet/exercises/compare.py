@@ -32,16 +32,26 @@ def tolerance_for(received: object, rtol: float | None = None, floor: float | No
     return base_rtol, base_floor
 
 
-def close(received, expected, rtol: float, floor: float) -> bool:
-    """Same shape and every element within tolerance (nan never passes)."""
+def smallest(received) -> float:
+    """Below this, values are equal in the learner's dtype (float32 flushes 1e-45 to 0)."""
+    dtype = getattr(received, "dtype", None)
+    low = dtype is not None and dtype.kind == "f" and dtype.itemsize < 8
+    return 1e-30 if low else 1e-300
+
+
+def close(received, expected, rtol: float, floor: float, scale: float = 0.0) -> bool:
+    """Same shape and every element within tolerance (nan never passes); `scale`, when larger than
+    max|expected|, is what the floor is a fraction of (saturated sigmoids: values ≈ 0 that float32
+    rounds to 0 next to gradients of size 1)."""
+    atol = smallest(received)
     r, e = np.asarray(received, dtype=np.float64), np.asarray(expected, dtype=np.float64)
-    if r.shape != e.shape:
+    if r.shape != e.shape or not np.all(np.isfinite(e)):
         return False
     if r.size == 0:
         return True
-    scale = float(np.max(np.abs(e))) if np.all(np.isfinite(e)) else 1.0
+    scale = max(float(np.max(np.abs(e))) if np.all(np.isfinite(e)) else 1.0, scale)
     with np.errstate(invalid="ignore", over="ignore"):
-        return bool(np.all(np.abs(r - e) <= rtol * np.abs(e) + floor * scale + 1e-300))
+        return bool(np.all(np.abs(r - e) <= rtol * np.abs(e) + floor * scale + atol))
 
 
 @dataclass
@@ -53,16 +63,17 @@ class Difference:
     received: float | None
 
 
-def first_difference(received, expected, rtol: float, floor: float) -> Difference:
+def first_difference(received, expected, rtol: float, floor: float, scale: float = 0.0) -> Difference:
     """The first element (in C order) outside the tolerance, or the shapes when they differ."""
+    atol = smallest(received)
     r, e = np.asarray(received, dtype=np.float64), np.asarray(expected, dtype=np.float64)
     if r.shape != e.shape:
         return Difference(None, None, None)
     if r.ndim == 0:
         return Difference(None, float(e), float(r))
-    scale = float(np.max(np.abs(e))) if e.size and np.all(np.isfinite(e)) else 1.0
+    scale = max(float(np.max(np.abs(e))) if e.size and np.all(np.isfinite(e)) else 1.0, scale)
     with np.errstate(invalid="ignore", over="ignore"):
-        bad = ~(np.abs(r - e) <= rtol * np.abs(e) + floor * scale + 1e-300)
+        bad = ~(np.abs(r - e) <= rtol * np.abs(e) + floor * scale + atol)
     where = np.argwhere(bad)
     index = tuple(int(i) for i in where[0]) if len(where) else (0,) * r.ndim
     return Difference(index, float(e[index]), float(r[index]))

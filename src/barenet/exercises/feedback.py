@@ -101,6 +101,10 @@ def indent(text: str, prefix: str = "    ") -> list[str]:
 
 
 def show(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key!r}: {show(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, np.ndarray) and value.size > 40:
+        return _("an array of shape {shape}").format(shape=value.shape)
     if isinstance(value, np.ndarray):
         return np.array2string(value, precision=4, suppress_small=False, max_line_width=90,
                                threshold=40).replace("\n", "\n" + " " * 16)
@@ -130,7 +134,7 @@ def difference_lines(finding: Finding) -> list[str]:
     if np.shape(e) != np.shape(r):
         return [_("  expected {part} of shape {expected}, received shape {received}").format(
             part=part, expected=np.shape(e), received=np.shape(r))]
-    where = compare.first_difference(r, e, finding.rtol, finding.floor)
+    where = compare.first_difference(r, e, finding.rtol, finding.floor, finding.case.scale)
     index = "[" + ", ".join(str(i) for i in where.index) + "]" if where.index else ""
     return [_("  expected {part}{index} = {e:.8g}, received {r:.8g} (shape {shape})").format(
         part=part, index=index, e=where.expected, r=where.received, shape=np.shape(e))]
@@ -141,10 +145,10 @@ def mistake_lines(finding: Finding) -> list[str]:
     lines = []
     if tag in ("exception", "timeout"):
         lines += ["  " + line for line in failure_lines(finding)]
-    elif tag == "shape" and finding.detail:
-        lines.append("  " + finding.detail)
     elif tag == "overflow" and finding.detail:
         lines.append("  " + _("warning: {warning}").format(warning=finding.detail))
+    elif finding.detail:
+        lines.append("  " + finding.detail)
     if tag not in ("exception", "timeout"):
         why = finding.why or generic_why(finding)
         lines.append(_("  Mistake “{tag}” ({meaning}){why}").format(
