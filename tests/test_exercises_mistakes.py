@@ -13,7 +13,7 @@ from exercise_helpers import check_source
 MUTANTS = [
     ("relu", "missing_derivative", "def relu_backward(z, grad_a):\n    return grad_a.copy()"),
     ("relu", "wrong_input", "def relu_backward(z, grad_a):\n    return grad_a * (grad_a > 0)"),
-    ("relu", "wrong_axis", "def relu_forward(z):\n    return np.max(z, 0)"),
+    ("relu", "shape", "def relu_forward(z):\n    return np.max(z, 0)"),
     ("relu", "modified_input", "def relu_forward(z):\n    z[z < 0] = 0\n    return z"),
     ("relu", "modified_input",
      "def relu_backward(z, grad_a):\n    grad_a[z <= 0] = 0\n    return grad_a"),

@@ -54,6 +54,7 @@ class Case:
     stable: bool = False
     warnings_ok: bool = False
     finite_only: bool = False
+    finite_parts: tuple[str, ...] = ()  # parts judged by finiteness alone (a guarded loss at ±1000)
     expected: Any = None
     rtol: float | None = None
     floor: float | None = None

@@ -57,6 +57,7 @@ class Finding:
     printed: Printed = field(default_factory=Printed)
     rtol: float = 1e-6
     floor: float = 1e-9
+    scale: float = 0.0
 
 
 def as_float64(value: Any) -> Any:
@@ -169,16 +170,20 @@ def compare_parts(exercise, spec: Function, case: Case, before: tuple, answer, e
     ours = {part: value - start[part] if part in start else value for part, value in ours.items()}
     for part, e in ours.items():
         r = theirs[part]
-        rtol, floor = compare.tolerance_for(raw[part], case.rtol, case.floor)
+        rtol, floor = compare.tolerance_for(raw[part], case.rtol, case.floor, case.args)
+        scale = case.scale
+        if part in start:  # a step: w's own rounding (≈ eps · |w|) must not count against it
+            scale = max(scale, 1e-3 * float(np.max(np.abs(start[part]), initial=0.0)))
         finite = bool(np.all(np.isfinite(r)))
-        if case.finite_only:
+        if case.finite_only or part in case.finite_parts:
             if finite:
                 continue
             found.tag, found.part, found.received = "overflow", part, r
             return found
-        if compare.close(r, e, rtol, floor, case.scale):
+        if compare.close(r, e, rtol, floor, scale):
             continue
         found.part, found.expected, found.received, found.rtol, found.floor = part, e, r, rtol, floor
+        found.scale = scale
         if case.stable and not finite:
             found.tag = "overflow"
             return found
@@ -190,24 +195,27 @@ def compare_parts(exercise, spec: Function, case: Case, before: tuple, answer, e
         for mistake in mistakes:
             mistake.values = {p: v - start[p] if p in start and v is not None else v
                               for p, v in mistake.values.items()}
-        return diagnose(found, case, part, r, e, rtol, floor, mistakes)
+        return diagnose(found, case, part, r, e, rtol, floor, mistakes, scale)
     return None
 
 
 def diagnose(found: Finding, case: Case, part: str, r, e, rtol: float, floor: float,
-             mistakes: list[Mistake]) -> Finding:
+             mistakes: list[Mistake], scale: float = 0.0) -> Finding:
     """The tag of the first mistake whose answer `r` is; generic ones after; wrong_value last."""
     for mistake in mistakes:
         if part in mistake.values:
             value = mistake.values[part]
             tol = (mistake.rtol, min(floor, mistake.rtol)) if mistake.rtol else (rtol, floor)
-            if np.shape(value) == np.shape(r) and compare.close(r, value, *tol, case.scale):
+            if np.shape(value) == np.shape(r) and compare.close(r, value, *tol, scale):
                 found.tag, found.why, found.read = mistake.tag, mistake.why, mistake.read
                 return found
     if compare.transposed(r, e, rtol, floor):
         found.tag = "transposed"
         return found
     c = compare.factor(r, e, rtol, floor)
+    if c is not None and np.ndim(e) == 0 and abs(c + 1.0) > 1e-6 and \
+            compare.name_factor(c, case.constants) is None:
+        c = None  # a float is always some multiple of another: only a factor with a name is a `scale`
     if c is not None:
         found.tag, found.factor = ("sign", c) if abs(c + 1.0) < 1e-6 else ("scale", c)
         return found

@@ -19,11 +19,22 @@ import numpy as np
 TOLERANCES = {"float64": (1e-6, 1e-9), "float32": (1e-4, 1e-4)}
 
 
-def tolerance_for(received: object, rtol: float | None = None, floor: float | None = None
-                  ) -> tuple[float, float]:
-    """The (rtol, floor) that fit the dtype of `received`; a case's own values win."""
-    dtype = getattr(received, "dtype", None)
-    low = dtype is not None and dtype.kind == "f" and dtype.itemsize < 8
+def low_precision(value: object) -> bool:
+    """Whether `value` (or an array inside a tuple or dict) is a float array narrower than float64."""
+    if isinstance(value, dict):
+        return any(low_precision(item) for item in value.values())
+    if isinstance(value, (tuple, list)):
+        return any(low_precision(item) for item in value)
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and dtype.kind == "f" and dtype.itemsize < 8
+
+
+def tolerance_for(received: object, rtol: float | None = None, floor: float | None = None,
+                  inputs: object = None) -> tuple[float, float]:
+    """The (rtol, floor) that fit the dtype the learner computed in: that of `received`, or float32
+    when the inputs were (a loop that fills a float64 array still computes in float32); a case's
+    own values win for float64."""
+    low = low_precision(received) or low_precision(inputs)
     base_rtol, base_floor = TOLERANCES["float32" if low else "float64"]
     if rtol is not None and not low:
         base_rtol = rtol
@@ -99,22 +110,26 @@ def factor(received, expected, rtol: float, floor: float) -> float | None:
 
 
 def name_factor(c: float, constants: dict[str, float]) -> str | None:
-    """A constant's likely name: "1/N" for 0.25 when N = 4, "2", "1/2", "N/C"…, or None."""
-    candidates: dict[str, float] = {"2": 2.0, "1/2": 0.5}
+    """A constant's likely name: "1/N" for 0.25 when N = 4, "2", "1/2", "2/k", "N/C"…, or None."""
+    base: dict[str, float] = {"1": 1.0, "ln 10": float(np.log(10))}
     for name, value in constants.items():
         if value not in (0, 1):
-            candidates.setdefault(name, value)
-            candidates.setdefault(f"1/{name}", 1.0 / value)
-            candidates.setdefault(f"2{name}", 2.0 * value)
-            candidates.setdefault(f"1/(2{name})", 0.5 / value)
-            candidates.setdefault(f"{name}/2", value / 2)
-    names = list(constants)
-    for a in names:
-        for b in names:
-            if a != b and constants[b]:
-                candidates.setdefault(f"{a}/{b}", constants[a] / constants[b])
-                candidates.setdefault(f"{a}·{b}", constants[a] * constants[b])
+            base.setdefault(name, float(value))
+    for a in list(constants):
+        for b in list(constants):
+            if a != b and constants[b] and constants[a]:
+                base.setdefault(f"{a}/{b}", constants[a] / constants[b])
+                base.setdefault(f"{a}·{b}", constants[a] * constants[b])
+    candidates: dict[str, float] = {"2": 2.0, "1/2": 0.5}
+    for name, value in base.items():
+        if name == "1":
+            continue
+        wrapped = f"({name})" if len(name) > 1 else name
+        for label, number in ((name, value), (f"1/{wrapped}", 1 / value), (f"2{wrapped}", 2 * value),
+                              (f"{wrapped}/2", value / 2), (f"2/{wrapped}", 2 / value),
+                              (f"1/(2{wrapped})", 1 / (2 * value))):
+            candidates.setdefault(label, number)
     for name, value in candidates.items():
-        if value and abs(abs(c) / value - 1.0) < 1e-6:
+        if abs(abs(c) / value - 1.0) < 1e-6:
             return name
     return None

@@ -8,6 +8,8 @@ ask for. Its last line is the verdict.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from barenet.exercises import compare
@@ -96,6 +98,31 @@ def failure_lines(finding: Finding) -> list[str]:
     return lines
 
 
+def case_label(label: str) -> str:
+    """A case's label in the learner's language (labels are short phrases and formulas)."""
+    phrases = [("tiny", _("tiny")), ("random", _("random")), ("first step", _("first step")),
+               ("default lr", _("default lr")), ("default eps", _("default eps")),
+               ("p = 0 for wrong classes", _("p = 0 for wrong classes")),
+               ("scores up to ±1000", _("scores up to ±1000")), ("|z| up to 1000", _("|z| up to 1000")),
+               ("a vector", _("a vector")), ("x of shape", _("x of shape")), ("from", _("from")),
+               (" to ", _(" to "))]
+    for english, translated in phrases:
+        label = label.replace(english, translated)
+    return label
+
+
+def warning_text(warning: str) -> str:
+    """NumPy's "RuntimeWarning: overflow encountered in exp", in the learner's language."""
+    found = re.match(r"(\w+): (overflow|invalid value|divide by zero) encountered in (\w+)", warning)
+    if not found:
+        return warning
+    kinds = {"overflow": _("an overflow"), "invalid value": _("an invalid value (nan)"),
+             "divide by zero": _("a division by zero")}
+    return _("{category}: {kind} in {function}").format(category=found.group(1),
+                                                        kind=kinds[found.group(2)],
+                                                        function=found.group(3))
+
+
 def indent(text: str, prefix: str = "    ") -> list[str]:
     return [prefix + line for line in text.splitlines()]
 
@@ -117,7 +144,8 @@ def case_lines(finding: Finding) -> list[str]:
     case = finding.case
     if case is None:
         return [_("✗ {function}:").format(function=finding.function)]
-    lines = [_("✗ {function}, case “{case}”:").format(function=finding.function, case=case.label)]
+    lines = [_("✗ {function}, case “{case}”:").format(function=finding.function,
+                                                        case=case_label(case.label))]
     if case.printable:
         for name, value in zip(case.names, case.args, strict=False):
             lines.append(f"    {name:<9} = {show(value)}")
@@ -134,7 +162,7 @@ def difference_lines(finding: Finding) -> list[str]:
     if np.shape(e) != np.shape(r):
         return [_("  expected {part} of shape {expected}, received shape {received}").format(
             part=part, expected=np.shape(e), received=np.shape(r))]
-    where = compare.first_difference(r, e, finding.rtol, finding.floor, finding.case.scale)
+    where = compare.first_difference(r, e, finding.rtol, finding.floor, finding.scale)
     index = "[" + ", ".join(str(i) for i in where.index) + "]" if where.index else ""
     return [_("  expected {part}{index} = {e:.8g}, received {r:.8g} (shape {shape})").format(
         part=part, index=index, e=where.expected, r=where.received, shape=np.shape(e))]
@@ -146,13 +174,16 @@ def mistake_lines(finding: Finding) -> list[str]:
     if tag in ("exception", "timeout"):
         lines += ["  " + line for line in failure_lines(finding)]
     elif tag == "overflow" and finding.detail:
-        lines.append("  " + _("warning: {warning}").format(warning=finding.detail))
+        lines.append("  " + _("warning: {warning}").format(warning=warning_text(finding.detail)))
     elif finding.detail:
         lines.append("  " + finding.detail)
     if tag not in ("exception", "timeout"):
         why = finding.why or generic_why(finding)
-        lines.append(_("  Mistake “{tag}” ({meaning}){why}").format(
-            tag=tag, meaning=tag_meaning(tag), why=f": {why}" if why else ""))
+        if why:
+            lines.append(_("  Mistake “{tag}” ({meaning}): {why}").format(tag=tag, meaning=tag_meaning(tag),
+                                                                         why=why))
+        else:
+            lines.append(_("  Mistake “{tag}” ({meaning})").format(tag=tag, meaning=tag_meaning(tag)))
     read = finding.read.split(",") if finding.read else TAG_READ.get(tag, exercise.read)
     lines.append(_("  Read: chapter {chapter}, docs/math.md {sections}.").format(
         chapter=exercise.chapter, sections=sections(tuple(s.strip() for s in read))))
@@ -172,7 +203,7 @@ def printed_lines(finding: Finding) -> list[str]:
 def message(finding: Finding) -> str:
     """The whole feedback text; its last line is the verdict."""
     exercise = finding.exercise
-    lines = [f"{exercise.id}: {exercise.title()}"]
+    lines = [_("{id}: {title}").format(id=exercise.id, title=exercise.title())]
     lines += [_("✓ {function}").format(function=name) for name in finding.passed]
     for name, theirs, ours in finding.slow:
         lines.append(_("  {function} is right, but {ratio:.0f}× slower than the vectorised form "

@@ -107,7 +107,8 @@ def cases(rng: np.random.Generator) -> list[Case]:
         m, v = state(rng, shape, t)
         arrays = tuple(a.astype(dtype) for a in (rng.normal(size=shape), gradient(rng, shape), m, v))
         found.append(Case("adam_step", label, (*arrays, t) if lr is None else (*arrays, t, lr)))
-    for case in found:
+    for case in found:  # 1e-5: ε before the correction (Kingma & Ba's efficient form) is ε/√(1 − β₂ᵗ)
+        case.rtol = 1e-5
         case.names = ("w", "g", "m", "v", "t", "lr")
         case.constants = {"η": case.args[5] if len(case.args) > 5 else 1e-3}
     return found
@@ -147,6 +148,9 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
         Mistake("wrong_value", _("v is the running mean of g², the squared gradient"),
                 {"w": w - lr * (m_new / (1 - 0.9**t)) / (np.sqrt(np.abs(v_of_g) / (1 - 0.999**t)) + 1e-8),
                  "v": v_of_g}),
+        Mistake("wrong_value", _("β₁ (0.9) averages g into m, β₂ (0.999) averages g² into v: they are "
+                                 "swapped"), dict(zip("wmv", step(w, g, m, v, t, lr, b1=0.999, b2=0.9),
+                                                      strict=True))),
         Mistake("wrong_value", _("m ← β₁ m + (1 − β₁) g: the new gradient is weighted by 1 − β₁"),
                 {"m": 0.9 * m + g}),
     ]

@@ -124,8 +124,11 @@ def cases(rng: np.random.Generator) -> list[Case]:
         for label, (x, gamma, beta, g), printable in sets:
             args, names = ((x, gamma, beta), ("x", "gamma", "beta")) if function == "batchnorm_forward" \
                 else ((x, gamma, g), ("x", "gamma", "grad_y"))
+            size = np.abs(gamma) * (np.max(np.abs(g)) if function == "batchnorm_backward" else 1.0)
             found.append(Case(function, label, args, printable=printable, names=names,
-                              constants={"N": x.shape[0], "D": x.shape[1]}))
+                              constants={"N": x.shape[0], "D": x.shape[1]},
+                              scale=float(np.max(size / np.sqrt(x.var(axis=0) + 1e-5)))
+                              if function == "batchnorm_backward" else float(np.max(np.abs(gamma)))))
     return found
 
 
@@ -160,6 +163,6 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
         Mistake("wrong_axis", _("grad_gamma and grad_beta sum over the batch, axis 0: one value per "
                                 "feature"),
                 {"grad_gamma": (g * x_hat).sum(axis=1), "grad_beta": g.sum(axis=1)}),
-        Mistake("wrong_value", _("grad_gamma = Σ_n g x̂: γ multiplies x̂, so its gradient carries x̂"),
+        Mistake("missing_derivative", _("grad_gamma = Σ_n g x̂: γ multiplies x̂, so its gradient carries x̂"),
                 {"grad_gamma": g.sum(axis=0)}),
     ]

@@ -108,7 +108,7 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
     if case.function == "relu_forward":
         (z,) = args
         return [
-            Mistake("wrong_axis", _("np.max(z, 0) is the largest value along axis 0 (a reduction); "
+            Mistake("shape", _("np.max(z, 0) is the largest value along axis 0 (a reduction); "
                                     "ReLU is the element-by-element np.maximum(z, 0)"),
                     {"a": np.max(z, 0)}),
             Mistake("wrong_value", _("that is ReLU's derivative [z > 0]; the forward pass is max(z, 0)"),

@@ -102,6 +102,9 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
         Mistake("wrong_axis", _("each row must sum to 1 on its own: divide by the row's sum "
                                 "(axis=1, keepdims=True), not by a sum over the batch"),
                 {"p": e / np.sum(e)}),
+        Mistake("wrong_axis", _("shift each row by its own maximum, max over axis=1: the maximum of "
+                                "each column (axis=0) changes the row's probabilities"),
+                {"p": (lambda q: q / q.sum(axis=1, keepdims=True))(np.exp(z - np.max(z, axis=0)))}),
         Mistake("wrong_value", _("the exponentials are not normalised: divide each row by its sum"),
                 {"p": np.exp(z - np.max(z, axis=1, keepdims=True))}),
         Mistake("wrong_value", _("that is log p (the log-softmax); softmax is exp(z − m) / Σ exp(z − m)"),

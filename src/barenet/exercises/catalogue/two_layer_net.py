@@ -123,7 +123,8 @@ def cases(rng: np.random.Generator) -> list[Case]:
                                                 True)):
         params, x, y = network(rng, *sizes, scale=scale, dtype=dtype)
         found.append(Case("loss_and_gradients", label, (params, x, y), printable=label.startswith("tiny"),
-                          stable=stable, names=("params", "x", "y"), constants={"N": sizes[0]}))
+                          stable=stable, names=("params", "x", "y"), constants={"N": sizes[0]},
+                          finite_parts=("loss",) if stable else ()))
     return found
 
 
