@@ -4,6 +4,8 @@ correct solutions in other styles (loops, einsum, float32) pass. Together they p
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from barenet.exercises.cases import TAGS
@@ -204,3 +206,20 @@ def test_a_correct_solution_in_another_style_passes(exercise_id, source):
 
 def test_the_mutants_produce_every_tag():
     assert {tag for _, tag, _ in MUTANTS} == set(TAGS)
+
+
+ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}")  # three English words in a row
+
+
+@pytest.mark.parametrize(("exercise_id", "tag", "source"),
+                         [m for m in MUTANTS if m[1] not in ("exception", "timeout")],
+                         ids=[f"{e}-{t}-{i}" for i, (e, t, _) in enumerate(MUTANTS)
+                              if t not in ("exception", "timeout")])
+def test_a_failing_check_in_chinese_has_no_english_sentence(exercise_id, tag, source):
+    result = check_source(exercise_id, source, lang="zh")
+    assert result.mistake == tag
+    # code is not prose: calls, and the commands the feedback names
+    text = re.sub(r"np\.\w+\([^)]*\)|\w+\.\w+\([^)]*\)|barenet \w+ \w+(?: --level \d)?", "",
+                  result.message)
+    found = ENGLISH.findall(text)
+    assert not found, f"English in the Chinese feedback: {found}\n{result.message}"

@@ -85,7 +85,7 @@ def kind_of(value: Any) -> str:
         return _("an array of shape {shape}").format(shape=value.shape)
     if isinstance(value, (list, tuple)):
         return _("a {type} of {n}").format(type=type(value).__name__, n=len(value))
-    return _("a {type}").format(type=type(value).__name__)
+    return _("a value of type {type}").format(type=type(value).__name__)
 
 
 def as_array(value: Any, name: str) -> np.ndarray:
