@@ -58,7 +58,7 @@ def test_a_million_printed_lines_are_counted_not_shown(tmp_path):
     result, seconds = run(tmp_path, "print('hi\\n' * 1_000_000)\n"
                                     "def relu_forward(z):\n    return np.maximum(z, 0)\n" + GOOD_BACKWARD)
     assert result.passed, result.message
-    assert "printed 1,000,001 lines" in result.message and len(result.message) < 3000
+    assert "printed at least 1,000,001 lines" in result.message and len(result.message) < 3000
     assert seconds < 6
 
 

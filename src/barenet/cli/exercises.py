@@ -42,6 +42,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def columns(text: str) -> int:
+    """The width of `text` on a terminal: Chinese characters take two columns."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def state(exercise_id: str, path: Path, check: bool) -> str:
     from barenet.exercises import ExerciseError, check_file
 
@@ -67,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
     rows = [(e.id, str(e.chapter), e.title(), state(e.id, args.dir / f"{e.id}.py", not args.no_check))
             for e in EXERCISES.values()]
     header = (_("id"), _("chapter"), _("title"), _("your file"))
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    widths = [max(columns(row[i]) for row in [header, *rows]) for i in range(3)]
     for row in [header, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
+        cells = [cell + " " * (width - columns(cell)) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join(cells) + "  " + row[3])
     print(_("Start one: barenet exercise ID   then: barenet check ID"))
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import sysconfig
 import threading
 import time
@@ -36,14 +37,21 @@ class TimeLimit(BaseException):
 
 
 class Printed:
-    """A stand-in for sys.stdout / sys.stderr that keeps the first `limit` characters and counts lines."""
+    """A stand-in for sys.stdout / sys.stderr that keeps the first `limit` characters and counts
+    lines up to `line_cap`; past it, it silences print() for the rest of the call (sys.stdout and
+    sys.stderr become None, which print() skips), so a million prints cost no more than a few."""
 
-    def __init__(self, limit: int = 4000) -> None:
+    def __init__(self, limit: int = 4000, line_cap: int = 10_000) -> None:
         self.limit = limit
+        self.line_cap = line_cap
         self.kept: list[str] = []
         self.size = 0
         self.lines = 0
         self.encoding = "utf-8"
+
+    @property
+    def capped(self) -> bool:
+        return self.lines >= self.line_cap
 
     def write(self, text: str) -> int:
         text = str(text)
@@ -51,6 +59,11 @@ class Printed:
         if self.size < self.limit:
             self.kept.append(text[: self.limit - self.size])
         self.size += len(text)
+        if self.capped:
+            if sys.stdout is self:
+                sys.stdout = None
+            if sys.stderr is self:
+                sys.stderr = None
         return len(text)
 
     def flush(self) -> None:

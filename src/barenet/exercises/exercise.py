@@ -86,7 +86,7 @@ class Exercise:
 
 def header(exercise: Exercise, what: str) -> str:
     """The docstring that opens a starter or a solution file."""
-    lines = [f"{exercise.title()}: {what}", "",
+    lines = [_("{title}: {what}").format(title=exercise.title(), what=what), "",
              _("Check it:    barenet check {id}").format(id=exercise.id),
              _("Hints:       barenet hint {id} --level 1 (2: the formula with the shapes, 3: the shape "
                "of the code)").format(id=exercise.id),
@@ -96,8 +96,8 @@ def header(exercise: Exercise, what: str) -> str:
 
 
 def sections(read: tuple[str, ...] | list[str]) -> str:
-    """("3", "9") -> "§3, §9"."""
-    return ", ".join(f"§{number}" for number in read)
+    """("3", "9") -> "§3, §9" (in Chinese "§3、§9")."""
+    return _(", ").join(f"§{number}" for number in read)
 
 
 def starter_source(exercise: Exercise, lang: str | None = None) -> str:
@@ -120,8 +120,12 @@ def solution_source(exercise: Exercise, lang: str | None = None) -> str:
     """The reference solution as a file that passes `barenet check`."""
     with speaking(lang):
         parts = [header(exercise, _("the reference solution"))]
+        comments = exercise.texts().get("comments", {})
         for function in exercise.module.SOLUTION:
-            parts.append("\n\n" + inspect.getsource(function))
+            source = inspect.getsource(function)
+            for english, translated in comments.items():
+                source = source.replace(f"# {english}", f"# {translated}")
+            parts.append("\n\n" + source)
         return "".join(parts)
 
 

@@ -195,8 +195,12 @@ def printed_lines(finding: Finding) -> list[str]:
     if not printed.size:
         return []
     shown = printed.text().splitlines()[:PRINTED_LINES]
-    lines = [_("Your code printed one line:") if printed.lines <= 1 else
-             _("Your code printed {n:,} lines; the first ones:").format(n=printed.lines)]
+    if printed.capped:
+        lines = [_("Your code printed at least {n:,} lines; the first ones:").format(n=printed.lines)]
+    elif printed.lines <= 1:
+        lines = [_("Your code printed one line:")]
+    else:
+        lines = [_("Your code printed {n:,} lines; the first ones:").format(n=printed.lines)]
     return lines + ["  | " + line[:200] for line in shown]
 
 

@@ -56,6 +56,10 @@ checked.
     },
     "zh": {
         "title": "Adam 的一步更新（含偏差修正）",
+        "comments": {
+            'w ← w − η m̂ / (√v̂ + ε);  t counts from 1':
+                'w ← w − η m̂ / (√v̂ + ε)；t 从 1 开始数',
+        },
         "adam_step": """
 Adam 的一步（t 从 1 开始计数）：
 

@@ -71,6 +71,12 @@ gradient flowing through them. Returns (grad_x, grad_gamma, grad_beta).
     },
     "zh": {
         "title": "批归一化的前向与反向",
+        "comments": {
+            ('μ, σ² over the batch (axis 0, biased), x̂ = (x − μ)/√(σ² + '
+             'ε), y = γ x̂ + β; x: (N, D) -> (N, D)'):
+                ('μ、σ² 沿批量计算（axis 0，有偏），x̂ = (x − μ)/√(σ² + ε)，y = γ x̂ + β；x:'
+                 ' (N, D) -> (N, D)'),
+        },
         "batchnorm_forward": """
 训练模式下的批归一化，每个特征（列）按它所在的批量归一化：
 

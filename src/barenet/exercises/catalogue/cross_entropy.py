@@ -45,6 +45,15 @@ above a tiny positive number.
     },
     "zh": {
         "title": "基于概率的交叉熵",
+        "comments": {
+            ('L = −(1/N) Σ_i ln p[i, y_i]; p: (N, C) probabilities, y: '
+             '(N,) labels -> a float'):
+                'L = −(1/N) Σ_i ln p[i, y_i]；p: (N, C) 概率，y: (N,) 标签 -> 一个浮点数',
+            "(N,): the probability of each sample's own class":
+                '(N,)：每个样本的正确类别的概率',
+            'never log 0':
+                '绝不取 log 0',
+        },
         "cross_entropy": """
 一个批量的交叉熵：L = −(1/N) Σ_i ln p[i, y_i]。
 

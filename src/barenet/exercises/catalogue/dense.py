@@ -61,6 +61,10 @@ these sums need no 1/N of their own. Returns the tuple (grad_x, grad_W, grad_b).
     },
     "zh": {
         "title": "全连接层的前向与反向",
+        "comments": {
+            'b broadcasts over the N rows':
+                'b 沿 N 行广播',
+        },
         "dense_forward": """
 全连接层（仿射层）的计算：z = x W + b。
 

@@ -44,6 +44,11 @@ the same batches (barenet's own).
     },
     "zh": {
         "title": "一轮打乱后的小批量",
+        "comments": {
+            ('one epoch: a permutation of range(n) from rng, cut in order;'
+             ' the last batch may be smaller'):
+                '一轮：用 rng 生成 range(n) 的排列，按顺序切开；最后一批可以小一些',
+        },
         "minibatches": """
 一轮（epoch）的下标小批量：range(n) 的一个随机排列，按顺序切成每批 batch_size 个；
 batch_size 不能整除 n 时，最后一批小一些。

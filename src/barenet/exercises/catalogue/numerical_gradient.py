@@ -57,6 +57,14 @@ leave it as you found it.
     },
     "zh": {
         "title": "用中心差分求数值梯度",
+        "comments": {
+            ('grad[i] = (f(x + ε e_i) − f(x − ε e_i)) / (2ε) for every '
+             'index i of x (any shape)'):
+                ('对 x 的每个下标 i（任意形状）：grad[i] = (f(x + ε e_i) − f(x − ε e_i)) / '
+                 '(2ε)'),
+            'x as it was':
+                '把 x 恢复原样',
+        },
         "numerical_gradient": """
 用中心差分求 f 在 x 处的梯度，每次只动 x 的一个元素：
 

@@ -55,6 +55,10 @@ Returns grad_z: (N, n) = ∂L/∂z, a new array.
     },
     "zh": {
         "title": "ReLU 的前向与反向",
+        "comments": {
+            'a = max(z, 0), element by element; z: (N, n) -> a: (N, n)':
+                'a = max(z, 0)，逐元素；z: (N, n) -> a: (N, n)',
+        },
         "relu_forward": """
 逐元素计算 ReLU：a = max(z, 0)。
 

@@ -58,6 +58,11 @@ Returns grad_z: (N, n) = ∂L/∂z. Finite, without warnings, for any finite z.
     },
     "zh": {
         "title": "数值稳定的 sigmoid 及其导数",
+        "comments": {
+            ('σ(z) = 1 / (1 + e^(−z)), computed with e = e^(−|z|) ∈ (0, '
+             '1]: no exponent is ever positive'):
+                'σ(z) = 1 / (1 + e^(−z))，用 e = e^(−|z|) ∈ (0, 1] 来算：指数永远不为正',
+        },
         "sigmoid_forward": """
 逐元素计算 sigmoid：a = σ(z) = 1 / (1 + e^(−z))。
 

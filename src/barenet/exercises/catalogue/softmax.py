@@ -45,6 +45,10 @@ nothing in p (it cancels) and keeps every exponent ≤ 0.
     },
     "zh": {
         "title": "逐行计算的数值稳定的 softmax",
+        "comments": {
+            '(N, C): every exponent ≤ 0':
+                '(N, C)：所有指数都 ≤ 0',
+        },
         "softmax": """
 对每一行做 softmax：p_ij = exp(z_ij) / Σ_k exp(z_ik)。
 

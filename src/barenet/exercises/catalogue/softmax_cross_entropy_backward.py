@@ -47,6 +47,16 @@ Finite, without warnings, for any finite z (|z| up to 1000): compute p stably.
     },
     "zh": {
         "title": "softmax 加交叉熵：梯度是 p − y",
+        "comments": {
+            ('∂L/∂z = (p − Y) / N, p = softmax(z) row by row, Y the one-'
+             'hot rows of y; z: (N, C) -> (N, C)'):
+                ('∂L/∂z = (p − Y) / N，p = 逐行的 softmax(z)，Y 是 y 的独热编码；z: (N, C)'
+                 ' -> (N, C)'),
+            'every exponent ≤ 0':
+                '所有指数都 ≤ 0',
+            'p is our own array: dividing in place is safe':
+                'p 是我们自己新建的数组，原地相除是安全的',
+        },
         "softmax_cross_entropy_backward": """
 L = −(1/N) Σ_i ln softmax(z)[i, y_i] 对得分 z 的梯度：
 

@@ -69,6 +69,17 @@ dW1 = xᵀ δ1, db1 = Σ_n δ1. Do not change params; be finite for large scores
     },
     "zh": {
         "title": "两层网络：损失和全部梯度",
+        "comments": {
+            ('forward: z1 = x W1 + b1 (N, H), h = max(z1, 0), z2 = h W2 + '
+             'b2 (N, C), L = mean of −ln p[i, y_i]'):
+                ('前向：z1 = x W1 + b1 (N, H)，h = max(z1, 0)，z2 = h W2 + b2 (N, '
+                 'C)，L = −ln p[i, y_i] 的平均'),
+            'log-sum-exp: every exponent ≤ 0':
+                'log-sum-exp：所有指数都 ≤ 0',
+            ("backward: δ2 = (p − Y)/N, then the dense layer's rules, the "
+             'ReLU mask between them'):
+                '反向：δ2 = (p − Y)/N，然后套用全连接层的规则，中间乘上 ReLU 的掩码',
+        },
         "loss_and_gradients": """
 一个两层网络在一个批量上的损失，以及每个参数的梯度：
 
