@@ -151,6 +151,9 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
         return [
             Mistake("wrong_axis", _("each feature is normalised by its batch: mean and variance over "
                                     "axis 0 (the samples), not axis 1"), {"y": gamma * rows + beta}),
+            Mistake("wrong_axis", _("each feature is normalised by its batch: mean and variance over "
+                                    "axis 0 (the samples), not over the whole array"),
+                    {"y": gamma * (x - x.mean()) / np.sqrt(x.var() + 1e-5) + beta}),
             Mistake("wrong_value", _("training mode uses the biased variance, divided by N (x.var(axis=0)), "
                                      "not N − 1"), {"y": gamma * unbiased + beta}),
             Mistake("wrong_value", _("y = γ x̂ + β: the scale γ and the shift β are missing"),

@@ -93,6 +93,7 @@ def overflow_why() -> str:
 def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]:
     (z,) = args
     e = np.exp(z - np.max(z))
+    shifted = np.exp(z - np.max(z, axis=1, keepdims=True))
     p, r = softmax64(z), np.asarray(received["p"], dtype=np.float64)
     rows = np.ones((len(p), 1))
     if r.shape == p.shape:  # is each row r_i = c_i p_i, a wrong normaliser?
@@ -103,6 +104,9 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
                 {"p": rows * p} if not np.allclose(rows, 1) else {}),
         Mistake("wrong_axis", _("each row is a sample: normalise over axis=1 (the classes), not over "
                                 "axis=0 (the batch)"), {"p": softmax64(z, axis=0)}),
+        Mistake("wrong_axis", _("each row is a sample: normalise over axis=1 (the classes), not over "
+                                "axis=0 (the batch)"),
+                {"p": shifted / shifted.sum(axis=0, keepdims=True)}),
         Mistake("wrong_axis", _("each row must sum to 1 on its own: divide by the row's sum "
                                 "(axis=1, keepdims=True), not by a sum over the batch"),
                 {"p": e / np.sum(e)}),

@@ -109,16 +109,15 @@ dW1 = xᵀ δ1，db1 = Σ_n δ1。不要改动 params；得分很大时也要得
 
 
 def network(rng: np.random.Generator, n: int, d: int, h: int, c: int, scale: float = 1.0,
-            dtype=np.float64):
-    """Parameters, x and y whose hidden pre-activations stay away from ReLU's kink."""
-    params = {"W1": rng.normal(0, 1 / np.sqrt(d), (d, h)), "b1": rng.normal(0, 0.5, h),
-              "W2": rng.normal(0, scale / np.sqrt(h), (h, c)), "b2": rng.normal(0, 0.5, c)}
-    x = rng.normal(size=(n, d))
-    z1 = x @ params["W1"] + params["b1"]
-    x += 0.0  # the kink: nudge b1 until no |z1| is below 0.05
-    while np.min(np.abs(z1)) < 0.05:
-        params["b1"] = params["b1"] + 0.1
-        z1 = x @ params["W1"] + params["b1"]
+            dtype=np.float64, gap: float | None = 0.01):
+    """Parameters, x and y; drawn again until no hidden pre-activation lies within `gap` of ReLU's
+    kink (None: as drawn), so that both sides of the mask are there and none is ambiguous."""
+    for _attempt in range(1000):
+        params = {"W1": rng.normal(0, 1 / np.sqrt(d), (d, h)), "b1": rng.normal(0, 0.5, h),
+                  "W2": rng.normal(0, scale / np.sqrt(h), (h, c)), "b2": rng.normal(0, 0.5, c)}
+        x = rng.normal(size=(n, d))
+        if gap is None or np.min(np.abs(x @ params["W1"] + params["b1"])) >= gap:
+            break
     return ({k: v.astype(dtype) for k, v in params.items()}, x.astype(dtype), labels(rng, n, c))
 
 
@@ -140,7 +139,7 @@ def cases(rng: np.random.Generator) -> list[Case]:
 
 
 def timing_case(function: str, rng: np.random.Generator) -> Case:
-    return Case(function, "timing", network(rng, 2000, 20, 30, 10))
+    return Case(function, "timing", network(rng, 2000, 20, 30, 10, gap=None))
 
 
 def overflow_why() -> str:
@@ -163,6 +162,9 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
         Mistake("wrong_input", _("the mask [z1 > 0] comes from the hidden layer's pre-activations z1"),
                 {"grads['W1']": x.T @ (no_mask * (no_mask > 0)),
                  "grads['b1']": (no_mask * (no_mask > 0)).sum(axis=0)}),
+        Mistake("wrong_input", _("the mask [z1 > 0] comes from z1 = x W1 + b1, the bias included"),
+                {"grads['W1']": x.T @ (no_mask * (x @ W1 > 0)),
+                 "grads['b1']": (no_mask * (x @ W1 > 0)).sum(axis=0)}),
         Mistake("wrong_axis", _("a bias gradient sums δ over the batch (axis 0): one value per unit"),
                 {"grads['b2']": d2.sum(axis=1), "grads['b1']": ((d2 @ W2.T) * (z1 > 0)).sum(axis=1)}),
         Mistake("wrong_axis", _("softmax normalises each row (axis=1), the scores of one sample"),
