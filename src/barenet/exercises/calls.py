@@ -85,7 +85,7 @@ class Call:
     failure: str | None = None
     detail: str = ""
     warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # CPU time of the process during the call
 
 
 def learner_traceback(exc: BaseException) -> str:
@@ -120,7 +120,7 @@ def time_limit(seconds: float | None):
 def call(function: Callable, args: tuple, time_limit_s: float | None, printed: Printed) -> Call:
     """Call function(*args) with its prints going to `printed`; what happened, as a Call."""
     outcome = Call()
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: another program's load does not count against it
     with warnings.catch_warnings(record=True) as caught, \
             contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
         warnings.simplefilter("always")
@@ -140,7 +140,7 @@ def call(function: Callable, args: tuple, time_limit_s: float | None, printed: P
             outcome.failure, outcome.detail = "exit", repr(exc.code)
         except BaseException as exc:  # the learner's code may raise anything
             outcome.failure, outcome.detail = "exception", learner_traceback(exc)
-    outcome.seconds = time.perf_counter() - start
+    outcome.seconds = time.process_time() - start
     outcome.warnings = [f"{w.category.__name__}: {w.message}" for w in caught
                         if issubclass(w.category, RuntimeWarning)]
     return outcome

@@ -231,9 +231,9 @@ def time_against_reference(exercise, spec: Function, function: Callable, seed: i
     if case is None:
         return
     ours = min(call(spec.reference, copy.deepcopy(case.args), CALL_LIMIT, Printed()).seconds
-               for _attempt in range(3))
+               for _attempt in range(5))
     theirs = float("inf")
-    for _attempt in range(2):
+    for _attempt in range(3):
         outcome = call(function, copy.deepcopy(case.args), CALL_LIMIT, finding.printed)
         if outcome.failure:
             return

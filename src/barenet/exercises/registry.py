@@ -16,4 +16,4 @@ def get(exercise_id: str) -> Exercise:
         return EXERCISES[exercise_id]
     except (KeyError, TypeError):
         raise ExerciseError(_("unknown exercise “{id}”: the exercises are {ids} (barenet exercises "
-                              "lists them)").format(id=exercise_id, ids=", ".join(EXERCISES))) from None
+                              "lists them)").format(id=exercise_id, ids=_(", ").join(EXERCISES))) from None

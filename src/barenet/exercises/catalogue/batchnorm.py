@@ -165,6 +165,8 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
     why = _("μ and σ² depend on every x_n: grad_x = (γ/s)(g − mean(g) − x̂ mean(g x̂)); (γ/s) g alone "
             "treats them as constants")
     return [
+        Mistake("missing_derivative", _("γ is missing from grad_x: y = γ x̂ + β, so ∂L/∂x̂ = γ ⊙ grad_y"),
+                {"grad_x": (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / s}),
         Mistake("batch_statistics_ignored", why, {"grad_x": gamma / s * g}),
         Mistake("batch_statistics_ignored", why, {"grad_x": gamma / s * (g - g.mean(axis=0))}),
         Mistake("batch_statistics_ignored", why,

@@ -139,7 +139,7 @@ def cases(rng: np.random.Generator) -> list[Case]:
 
 
 def timing_case(function: str, rng: np.random.Generator) -> Case:
-    return Case(function, "timing", network(rng, 2000, 20, 30, 10, gap=None))
+    return Case(function, "timing", network(rng, 4000, 10, 10, 5, gap=None))  # loops show: small layers
 
 
 def overflow_why() -> str:
