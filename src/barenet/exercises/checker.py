@@ -58,6 +58,7 @@ class Finding:
     rtol: float = 1e-6
     floor: float = 1e-9
     scale: float = 0.0
+    step: bool = False  # the part is judged by its change (an optimiser's w)
 
 
 def as_float64(value: Any) -> Any:
@@ -183,7 +184,7 @@ def compare_parts(exercise, spec: Function, case: Case, before: tuple, answer, e
         if compare.close(r, e, rtol, floor, scale):
             continue
         found.part, found.expected, found.received, found.rtol, found.floor = part, e, r, rtol, floor
-        found.scale = scale
+        found.scale, found.step = scale, part in start
         if case.stable and not finite:
             found.tag = "overflow"
             return found

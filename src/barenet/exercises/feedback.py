@@ -164,7 +164,13 @@ def difference_lines(finding: Finding) -> list[str]:
             part=part, expected=np.shape(e), received=np.shape(r))]
     where = compare.first_difference(r, e, finding.rtol, finding.floor, finding.scale)
     index = "[" + ", ".join(str(i) for i in where.index) + "]" if where.index else ""
-    return [_("  expected {part}{index} = {e:.8g}, received {r:.8g} (shape {shape})").format(
+    if finding.step:
+        part = f"Δ{part}"
+        note = [_("  (Δ{part}: how much {part} moves in this step, new {part} − {part})").format(
+            part=finding.part)]
+    else:
+        note = []
+    return [*note, _("  expected {part}{index} = {e:.8g}, received {r:.8g} (shape {shape})").format(
         part=part, index=index, e=where.expected, r=where.received, shape=np.shape(e))]
 
 
@@ -179,9 +185,9 @@ def mistake_lines(finding: Finding) -> list[str]:
         lines.append("  " + finding.detail)
     if tag not in ("exception", "timeout"):
         why = finding.why or generic_why(finding)
+        meaning = _("wrong values") if tag == "wrong_value" and finding.why else tag_meaning(tag)
         if why:
-            lines.append(_("  Mistake “{tag}” ({meaning}): {why}").format(tag=tag, meaning=tag_meaning(tag),
-                                                                         why=why))
+            lines.append(_("  Mistake “{tag}” ({meaning}): {why}").format(tag=tag, meaning=meaning, why=why))
         else:
             lines.append(_("  Mistake “{tag}” ({meaning})").format(tag=tag, meaning=tag_meaning(tag)))
     read = finding.read.split(",") if finding.read else TAG_READ.get(tag, exercise.read)

@@ -146,6 +146,9 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
         if shifted >= 1:
             wrong_t = step(w, g, m, v, shifted, lr)
             found.append(Mistake("no_bias_correction", why, {"w": wrong_t[0]}))
+    right = step(w, g, m, v, t, lr)
+    found.append(Mistake("wrong_value", _("return (w, m, v) in this order"),
+                         {"w": right[0], "m": right[2], "v": right[1]}))
     m_new = 0.9 * m + 0.1 * g
     v_of_g = 0.999 * v + 0.001 * g  # the mean of g where g² belongs
     found += [

@@ -114,4 +114,6 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
                 {"grad_z": (softmax64(z, axis=0) - Y) / n}),
         Mistake("wrong_value", _("Y is the one-hot matrix of y: subtract 1 only at [i, y_i], one entry "
                                  "per row"), {"grad_z": (softmax64(z) - 1) / n}),
+        Mistake("wrong_value", _("the gradient is p − Y: the one-hot Y of the labels is not subtracted"),
+                {"grad_z": softmax64(z) / n}),
     ]
