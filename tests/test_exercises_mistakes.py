@@ -167,6 +167,25 @@ MUTANTS = [
     ("batchnorm", "scale",
      "def batchnorm_backward(x, gamma, grad_y, eps=1e-5):\n    gx, gg, gb = _bn_reference(x, gamma, grad_y, eps)\n"
      "    return gx, gg / len(x), gb / len(x)"),
+    # recognised by the structure of the answer, not by one mutant
+    ("cross_entropy", "scale", "def cross_entropy(p, y):\n"
+                               "    return -np.mean(np.log2(np.maximum(p[np.arange(len(y)), y], 1e-12)))"),
+    ("minibatches", "not_shuffled",
+     "def minibatches(n, batch_size, rng):\n    runs = [np.arange(s, min(s + batch_size, n)) for s in range(0, n, batch_size)]\n"
+     "    return [runs[i] for i in rng.permutation(len(runs))]"),
+    ("numerical_gradient", "forward_difference",
+     "def numerical_gradient(f, x, eps=1e-5):\n    h = 1e-4\n    g = np.zeros_like(x)\n    fx = f(x)\n"
+     "    for i in np.ndindex(x.shape):\n        y = x.copy()\n        y[i] += h\n        g[i] = (f(y) - fx) / h\n    return g"),
+    ("adam", "no_bias_correction",
+     "def adam_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+     "    m = beta1 * m + (1 - beta1) * g\n    v = beta2 * v + (1 - beta2) * g * g\n"
+     "    mh = m / (1 - beta1**(t - 1))\n    vh = v / (1 - beta2**(t - 1))\n"
+     "    return w - lr * mh / (np.sqrt(vh) + eps), m, v"),
+    ("two_layer_net", "wrong_axis",
+     "def loss_and_gradients(params, x, y):\n    loss, grads = _reference(params, x, y)\n"
+     "    grads['b1'] = np.ones(len(x)) * 0.5\n    return loss, grads"),
+    ("dense", "wrong_axis", "def dense_backward(x, W, grad_z):\n"
+                            "    return grad_z @ W.T, x.T @ grad_z, grad_z.mean(axis=1)"),
 ]
 
 # Correct solutions in other styles: loops, einsum, column vectors transposed back, float32.

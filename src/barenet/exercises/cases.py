@@ -72,6 +72,7 @@ class Mistake:
     values: dict[str, Any]
     read: str | None = None  # "§8" of docs/math.md, when not the exercise's own section
     rtol: float | None = None  # matching tolerance, when tighter than the case's
+    by_shape: bool = False  # matched by a wrong shape alone (a sum over the other axis: (N,) for (k,))
 
 
 # ---- what a function returns ------------------------------------------------------------------

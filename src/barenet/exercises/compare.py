@@ -111,7 +111,7 @@ def factor(received, expected, rtol: float, floor: float) -> float | None:
 
 def name_factor(c: float, constants: dict[str, float]) -> str | None:
     """A constant's likely name: "1/N" for 0.25 when N = 4, "2", "1/2", "2/k", "N/C"…, or None."""
-    base: dict[str, float] = {"1": 1.0, "ln 10": float(np.log(10))}
+    base: dict[str, float] = {"1": 1.0, "ln 10": float(np.log(10)), "ln 2": float(np.log(2))}
     for name, value in constants.items():
         if value not in (0, 1):
             base.setdefault(name, float(value))

@@ -173,7 +173,7 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
                 {"grad_x": gamma / s * (g - x_hat * (g * x_hat).mean(axis=0))}),
         Mistake("wrong_axis", _("grad_gamma and grad_beta sum over the batch, axis 0: one value per "
                                 "feature"),
-                {"grad_gamma": (g * x_hat).sum(axis=1), "grad_beta": g.sum(axis=1)}),
+                {"grad_gamma": np.zeros(len(x)), "grad_beta": np.zeros(len(x))}, by_shape=True),
         Mistake("missing_derivative", _("grad_gamma = Σ_n g x̂: γ multiplies x̂, so its gradient carries x̂"),
                 {"grad_gamma": g.sum(axis=0)}),
     ]

@@ -133,6 +133,9 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
         Mistake("wrong_axis", _("grad_b sums δ over the batch, axis 0, giving one value per output "
                                 "unit (n_out,); summing over axis 1 gives one per sample"),
                 {"grad_b": g.sum(axis=1)}),
+        Mistake("wrong_axis", _("grad_b sums δ over the batch, axis 0, giving one value per output "
+                                "unit (n_out,); summing over axis 1 gives one per sample"),
+                {"grad_b": np.zeros(n)}, by_shape=True),
         Mistake("wrong_axis", _("grad_b sums δ over the batch only (axis 0), one value per output unit"),
                 {"grad_b": np.asarray(g.sum())}),
         Mistake("scale", _("grad_b is the sum of δ's rows, not their mean: the loss already divided "

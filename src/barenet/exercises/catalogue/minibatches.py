@@ -121,7 +121,9 @@ def judge(case: Case, answer, expected) -> tuple[str, str, str] | None:
     if indices.size != np.unique(indices).size:
         return "repeated_samples", _("in one epoch every sample appears exactly once: a permutation "
                                      "(rng.permutation), not draws with replacement"), detail
-    if n > 1 and np.array_equal(indices, np.arange(indices.size)):
+    runs = [b for b in batches if len(b) > 1]
+    in_runs = bool(runs) and all(np.all(np.diff(b) == 1) for b in runs)  # [3, 4, 5], [0, 1, 2], …
+    if n > 1 and (np.array_equal(indices, np.arange(indices.size)) or (in_runs and size > 1)):
         return "not_shuffled", _("the batches come in the stored order: shuffle with rng.permutation(n) "
                                  "before cutting, or every epoch sees the same batches"), detail
     full = n - n % size

@@ -90,12 +90,14 @@ eps：即 ε。返回 grad，形状和 x 一样。误差是 O(ε²)；单侧差�
 
 
 def curved(a: np.ndarray, c: np.ndarray):
-    """f(x) = Σ sin(a ⊙ x) + ½ Σ c ⊙ x² + (Σ x)² / 10, and its exact gradient."""
+    """f(x) = Σ sin(a ⊙ x) + ½ Σ c ⊙ x² + (Σ x)² / 10, and its exact gradient (f.curvature(x):
+    the diagonal of its Hessian, −a² sin(a x) + c + 1/5)."""
 
     def f(x):
         return float(np.sum(np.sin(a * x)) + 0.5 * np.sum(c * x * x) + np.sum(x) ** 2 / 10)
 
     f.__doc__ = "f(x) = Σ sin(a ⊙ x) + ½ Σ c ⊙ x² + (Σ x)² / 10"
+    f.curvature = lambda x: -a * a * np.sin(a * x) + c + 0.2
 
     def gradient(x):
         return a * np.cos(a * x) + c * x + np.sum(x) / 5
@@ -115,6 +117,22 @@ def cases(rng: np.random.Generator) -> list[Case]:
         found.append(Case("numerical_gradient", label, args, printable=printable, expected=gradient(x),
                           rtol=1e-6, floor=1e-7, names=("f", "x", "eps"), constants={"ε": 1e-5}))
     return found
+
+
+def recognise(case: Case, args: tuple, part: str, received) -> tuple[str, str] | None:
+    """A one-sided difference with any ε: received − exact ≈ k · f″ (a forward one, k = ε/2 > 0, or a
+    backward one, k < 0), with |k| ≤ 0.1."""
+    f, x = args[0], args[1]
+    r = np.asarray(received, dtype=np.float64)
+    if r.shape != x.shape or x.size < 2 or not np.all(np.isfinite(r)) or not hasattr(f, "curvature"):
+        return None
+    off, curvature = r - np.asarray(case.expected), f.curvature(x)
+    k = float(np.sum(off * curvature) / np.sum(curvature * curvature))
+    fits = np.allclose(off, k * curvature, rtol=0.02, atol=1e-3 * abs(k) * float(np.max(np.abs(curvature))))
+    if 1e-9 < abs(k) <= 0.1 and fits:
+        return "forward_difference", _("(f(x + ε) − f(x)) / ε is off by about ε f″/2, O(ε); the central "
+                                       "difference (f(x + ε) − f(x − ε)) / (2ε) is off by ε² f‴/6, O(ε²)")
+    return None
 
 
 def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]:

@@ -84,6 +84,16 @@ def timing_case(function: str, rng: np.random.Generator) -> Case:
     return Case(function, "timing", (rng.normal(0, 3, (20000, 10)),))
 
 
+def recognise(case: Case, args: tuple, part: str, received) -> tuple[str, str] | None:
+    """Columns that sum to 1 where rows should: normalised over the batch, however it was shifted."""
+    r = np.asarray(received, dtype=np.float64)
+    if r.ndim == 2 and r.shape == args[0].shape and r.shape[0] > 1 and np.all(np.isfinite(r)) \
+            and np.allclose(r.sum(axis=0), 1.0) and not np.allclose(r.sum(axis=1), 1.0):
+        return "wrong_axis", _("each row is a sample: normalise over axis=1 (the classes), not over "
+                               "axis=0 (the batch)")
+    return None
+
+
 def overflow_why() -> str:
     return _("exp of a large score overflows (exp(1000) = inf, and inf/inf = nan): subtract each "
              "row's own maximum first, z − max(z, axis=1, keepdims=True); the batch's maximum is not "

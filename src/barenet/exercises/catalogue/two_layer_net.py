@@ -155,8 +155,16 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
     h = np.maximum(z1, 0)
     d2 = (softmax64(h @ W2 + b2) - onehot(y, W2.shape[1])) / n
     no_mask = d2 @ W2.T
-    axis0 = (softmax64(h @ W2 + b2, axis=0) - onehot(y, W2.shape[1])) / n
+    p0 = softmax64(h @ W2 + b2, axis=0)
+    axis0 = (p0 - onehot(y, W2.shape[1])) / n
+    with np.errstate(divide="ignore"):
+        loss0 = float(-np.mean(np.log(p0[np.arange(n), y])))
+    bias_axis = _("a bias gradient sums δ over the batch (axis 0): one value per unit")
     return [
+        Mistake("wrong_axis", _("softmax normalises each row (axis=1), the scores of one sample"),
+                {"loss": loss0, "grads['W2']": h.T @ axis0}),
+        Mistake("wrong_axis", bias_axis, {"grads['b2']": np.zeros(n), "grads['b1']": np.zeros(n)},
+                by_shape=True),
         Mistake("missing_derivative", _("the ReLU mask is missing: δ1 = (δ2 W2ᵀ) ⊙ [z1 > 0]"),
                 {"grads['W1']": x.T @ no_mask, "grads['b1']": no_mask.sum(axis=0)}),
         Mistake("wrong_input", _("the mask [z1 > 0] comes from the hidden layer's pre-activations z1"),
