@@ -61,7 +61,8 @@ def generic_why(finding: Finding) -> str:
             return _("every value has the opposite sign: a flipped subtraction (y − p for p − y, "
                      "f(x − ε) − f(x + ε)) or a step up the gradient instead of down")
         return _("your values are {c:.6g} times the right ones{named}: a missing or extra 1/N, ½, 2 "
-                 "or 2ε?").format(c=finding.factor, named=f" (= {named})" if named else "")
+                 "or 2ε?").format(c=finding.factor, named=f" (= {named})" if named and not
+                                  named.replace("/", "").isdigit() else "")
     if tag == "overflow" and hasattr(finding.exercise.module, "overflow_why"):
         return finding.exercise.module.overflow_why()
     if tag == "shape" and finding.expected is not None:
@@ -127,14 +128,13 @@ def indent(text: str, prefix: str = "    ") -> list[str]:
     return [prefix + line for line in text.splitlines()]
 
 
-def show(value) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key!r}: {show(item)}" for key, item in value.items()) + "}"
+def show(value, column: int = 16) -> str:
+    """A value of a printed case; an array's later rows start at `column`, under its first."""
     if isinstance(value, np.ndarray) and value.size > 40:
         return _("an array of shape {shape}").format(shape=value.shape)
     if isinstance(value, np.ndarray):
         return np.array2string(value, precision=4, suppress_small=False, max_line_width=90,
-                               threshold=40).replace("\n", "\n" + " " * 16)
+                               threshold=40).replace("\n", "\n" + " " * column)
     if callable(value):
         return getattr(value, "__doc__", None) or repr(value)
     return repr(value)
@@ -147,8 +147,13 @@ def case_lines(finding: Finding) -> list[str]:
     lines = [_("✗ {function}, case “{case}”:").format(function=finding.function,
                                                         case=case_label(case.label))]
     if case.printable:
+        named = []
         for name, value in zip(case.names, case.args, strict=False):
-            lines.append(f"    {name:<9} = {show(value)}")
+            items = value.items() if isinstance(value, dict) else [(None, value)]
+            named += [(name if key is None else f"{name}['{key}']", item) for key, item in items]
+        width = max(9, *(len(name) for name, _value in named))
+        for name, value in named:
+            lines.append(f"    {name:<{width}} = {show(value, width + 7)}")
     return lines
 
 
