@@ -134,8 +134,9 @@ def step(w, g, m, v, t, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, correct_m=True, cor
 
 
 def recognise(case: Case, args: tuple, part: str, received) -> tuple[str, str] | None:
-    """inf or nan at t = 1: the bias correction divided by 1 − β⁰ = 0 (t counted from 0)."""
-    if args[4] == 1 and not np.all(np.isfinite(np.asarray(received, dtype=np.float64))):
+    """Every step inf or nan at t = 1 (|g| ≥ 0.3 everywhere): the bias correction divided by
+    1 − β⁰ = 0 (t counted from 0). A nan here and there is another mistake (√ of a negative v)."""
+    if args[4] == 1 and part == "w" and not np.any(np.isfinite(np.asarray(received, dtype=np.float64))):
         return "no_bias_correction", _("t counts from 1: at the first step 1 − β₁ᵗ = 1 − β₁, while "
                                        "1 − β₁⁰ = 0 divides by zero")
     return None

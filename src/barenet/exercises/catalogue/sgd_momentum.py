@@ -100,6 +100,8 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
                           "gradient)"), {"w": w - v_new}),
         Mistake("sign", _("v ← μ v − η g: the gradient is subtracted"),
                 {"w": w - (mu * v + lr * g), "v": mu * v + lr * g}),
+        Mistake("sign", _("v ← μ v − η g: the gradient is subtracted"),
+                {"w": w + mu * v + lr * g, "v": mu * v + lr * g}),
         Mistake("wrong_value", _("return (w, v) in this order"), {"w": v_new, "v": w + v_new}),
         Mistake("wrong_value", _("w moves by the new velocity: v first, then w ← w + v"),
                 {"w": w + v}),
