@@ -168,6 +168,9 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
         Mistake("missing_derivative", _("γ is missing from grad_x: y = γ x̂ + β, so ∂L/∂x̂ = γ ⊙ grad_y"),
                 {"grad_x": (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / s}),
         Mistake("batch_statistics_ignored", why, {"grad_x": gamma / s * g}),
+        Mistake("wrong_axis", _("the means in grad_x are over the batch, axis 0, like μ and σ²"),
+                {"grad_x": gamma / s * (g - g.mean(axis=1, keepdims=True)
+                                        - x_hat * (g * x_hat).mean(axis=1, keepdims=True))}),
         Mistake("batch_statistics_ignored", why, {"grad_x": gamma / s * (g - g.mean(axis=0))}),
         Mistake("batch_statistics_ignored", why,
                 {"grad_x": gamma / s * (g - x_hat * (g * x_hat).mean(axis=0))}),
