@@ -10,6 +10,8 @@ checked as `barenet check` does, in its own process; --no-check only says whethe
 from __future__ import annotations
 
 import argparse
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +73,11 @@ def run(args: argparse.Namespace) -> int:
     from barenet.exercises import EXERCISES
 
     use_lang(args)
-    rows = [(e.id, str(e.chapter), e.title(), state(e.id, args.dir / f"{e.id}.py", not args.no_check))
-            for e in EXERCISES.values()]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:  # each check is a process
+        states = list(pool.map(lambda e: state(e.id, args.dir / f"{e.id}.py", not args.no_check),
+                               EXERCISES.values()))
+    rows = [(e.id, str(e.chapter), e.title(), found) for e, found in zip(EXERCISES.values(), states,
+                                                                       strict=True)]
     header = (_("id"), _("chapter"), _("title"), _("your file"))
     widths = [max(columns(row[i]) for row in [header, *rows]) for i in range(3)]
     for row in [header, *rows]:
