@@ -52,7 +52,9 @@ def test_unshuffled_batches_are_named():
 def test_the_full_capstone_agrees_and_its_model_reads_a_digit(tmp_path, mnist):
     race = train_side_by_side(loss_and_gradients, sgd, minibatches)  # 60,000 images, 2 epochs
     assert race.agree, race.summary()
-    assert race.accuracy[0] > 0.9 and race.seconds < 120
+    # ≤ 2 min: the CPU time it needs (about 16 s); the wall clock was 49 s on the shared 2-core
+    # machine, and grows with whatever else runs there
+    assert race.accuracy[0] > 0.9 and race.cpu_seconds < 120
     path = save_model(race.params, tmp_path / "mine.safetensors", test_accuracy=race.accuracy[0])
     assert load(path).model.input_size() == 784
     Image.fromarray(255 - mnist.test_images[0]).save(tmp_path / "digit.png")
