@@ -13,7 +13,8 @@ the way learners write (syntax errors, infinite loops and a 50 GB allocation inc
 them (tests/exercise_corpus/ruff.toml).
 
 The whole corpus runs one process per file (about a second each, a time limit for the loops), so
-it is marked slow; QUICK, a few files of different kinds, runs in every test run.
+it is marked slow, as is the run of the correct files with other seeds of the checker's random
+cases; QUICK, a few files of different kinds, runs in every test run.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ TAGS = (
 )
 MIN_CORRECT, MIN_WRONG = 3, 8
 MIN_TAG_ACCURACY = 0.90
+OTHER_SEEDS = (1, 2)  # the checker's random cases drawn again: a false alarm must not hide in seed 0
 
 # A few files of different kinds, checked in every run (the rest is slow).
 QUICK = (
@@ -121,6 +123,16 @@ def test_quick_subset(name):
 def test_every_corpus_file_passes_or_fails_as_its_header_says(entry):
     result = _check(entry)
     assert _verdict(entry, result) is None, _verdict(entry, result)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", OTHER_SEEDS)
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.expected is None], ids=lambda e: e.name)
+def test_correct_files_pass_with_other_random_cases(entry, seed):
+    from barenet.exercises import check_file
+
+    result = check_file(entry.exercise, entry.path, seed=seed)
+    assert result.passed, f"{entry.name}, seed {seed}: {result.mistake}: {result.message}"
 
 
 @pytest.mark.slow
