@@ -59,6 +59,8 @@ def test_usage_errors_exit_2_with_one_line(tmp_path, args, says):
     done = barenet(*args, cwd=tmp_path)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and says in done.stderr, done.stderr
+    as_json = json.loads(barenet(*args, "--json", cwd=tmp_path).stdout)
+    assert as_json["passed"] is False and as_json["mistake"] is None and says in as_json["message"]
 
 
 def test_exercises_lists_ids_chapters_and_file_states(tmp_path):

@@ -186,6 +186,9 @@ MUTANTS = [
      "    grads['b1'] = np.ones(len(x)) * 0.5\n    return loss, grads"),
     ("dense", "wrong_axis", "def dense_backward(x, W, grad_z):\n"
                             "    return grad_z @ W.T, x.T @ grad_z, grad_z.mean(axis=1)"),
+    ("softmax_cross_entropy_backward", "wrong_axis",
+     "def softmax_cross_entropy_backward(z, y):\n    e = np.exp(z - z.max(axis=1, keepdims=True))\n    p = e / np.sum(e)\n"
+     "    p[np.arange(len(y)), y] -= 1\n    return p / len(y)"),
 ]
 
 # Correct solutions in other styles: loops, einsum, column vectors transposed back, float32.

@@ -46,6 +46,13 @@ def test_a_hostile_file_ends_in_its_feedback_line(tmp_path, body, tag, says):
     assert seconds < 6, f"{seconds:.1f} s"
 
 
+def test_a_full_width_colon_is_named_in_chinese(tmp_path):
+    path = tmp_path / "relu.py"
+    path.write_text("def relu_forward(z)：\n    return z\n", encoding="utf-8")
+    result = check_file("relu", path, lang="zh")
+    assert result.mistake == "exception" and "第 1 行有一个全角的“：”" in result.message, result.message
+
+
 def test_the_traceback_shows_the_learners_frames_only(tmp_path):
     result, _ = run(tmp_path, "def relu_forward(z):\n    return helper(z)\ndef helper(z):\n"
                               "    return z.nope\n" + GOOD_BACKWARD)

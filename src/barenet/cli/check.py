@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
         result = check_file(args.id, args.file or Path(f"{args.id}.py"))
     except ExerciseError as exc:
         error(str(exc))
+        if args.json:  # a program reading stdout gets its object too
+            print(json.dumps({"exercise": args.id, "passed": False, "mistake": None,
+                              "message": str(exc)}, ensure_ascii=False))
         return 2
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))

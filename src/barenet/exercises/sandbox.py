@@ -125,6 +125,23 @@ def limit_resources() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large file is an OSError, not a kill
 
 
+#: Punctuation a Chinese input method types in place of Python's.
+FULL_WIDTH = {"：": ":", "（": "(", "）": ")", "，": ",", "“": '"', "”": '"', "‘": "'", "’": "'",
+              "。": ".", "；": ";", "【": "[", "】": "]"}
+
+
+def full_width(exc: BaseException) -> str:
+    """A line naming a full-width character in a syntax error (an easy slip with a Chinese IME)."""
+    if not isinstance(exc, SyntaxError):
+        return ""
+    found = next((c for c in FULL_WIDTH if c in (exc.msg or "") or c in (exc.text or "")), None)
+    if found is None:
+        return ""
+    return "\n" + _("line {line} has a full-width “{char}”: Python reads only the half-width "
+                    "“{ascii}” (an easy slip with a Chinese input method)").format(
+        line=exc.lineno, char=found, ascii=FULL_WIDTH[found])
+
+
 def load(exercise: Exercise, path: Path, printed: Printed, send) -> dict | Finding:
     """The learner's functions by name, or the Finding that says why the file did not load."""
     spec = importlib.util.spec_from_file_location(f"learner_{exercise.id}", path)
@@ -141,7 +158,7 @@ def load(exercise: Exercise, path: Path, printed: Printed, send) -> dict | Findi
         finding.detail = _("it ran out of memory while loading:") + "\n" + learner_traceback(exc)
         return finding
     except BaseException as exc:  # a syntax error, a failing import, anything at the top level
-        finding.detail = learner_traceback(exc)
+        finding.detail = learner_traceback(exc) + full_width(exc)
         return finding
     missing = [name for name in exercise.functions if not callable(getattr(module, name, None))]
     if missing:

@@ -88,7 +88,8 @@ def recognise(case: Case, args: tuple, part: str, received) -> tuple[str, str] |
     """Columns that sum to 1 where rows should: normalised over the batch, however it was shifted."""
     r = np.asarray(received, dtype=np.float64)
     if r.ndim == 2 and r.shape == args[0].shape and r.shape[0] > 1 and np.all(np.isfinite(r)) \
-            and np.allclose(r.sum(axis=0), 1.0) and not np.allclose(r.sum(axis=1), 1.0):
+            and (np.allclose(r.sum(axis=0), 1.0) or np.isclose(r.sum(), 1.0)) \
+            and not np.allclose(r.sum(axis=1), 1.0):
         return "wrong_axis", _("each row is a sample: normalise over axis=1 (the classes), not over "
                                "axis=0 (the batch)")
     return None
