@@ -131,8 +131,10 @@ def cases(rng: np.random.Generator) -> list[Case]:
             args, names = ((x, gamma, beta), ("x", "gamma", "beta")) if function == "batchnorm_forward" \
                 else ((x, gamma, g), ("x", "gamma", "grad_y"))
             size = np.abs(gamma) * (np.max(np.abs(g)) if function == "batchnorm_backward" else 1.0)
-            found.append(Case(function, label, args, printable=printable, names=names,
-                              constants={"N": x.shape[0], "D": x.shape[1]},
+            # rtol, floor 1e-5: ε outside the root, (x − μ)/(σ + ε), is 1e-6 off when σ ≥ 10; the
+            # mistakes are off by far more (N − 1 for N: 3 % at N = 16)
+            found.append(Case(function, label, args, printable=printable, names=names, rtol=1e-5,
+                              floor=1e-5, constants={"N": x.shape[0], "D": x.shape[1]},
                               scale=float(np.max(size / np.sqrt(x.var(axis=0) + 1e-5)))
                               if function == "batchnorm_backward" else float(np.max(np.abs(gamma)))))
     return found
