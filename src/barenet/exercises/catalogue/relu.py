@@ -133,6 +133,8 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
         Mistake("wrong_input", _("the mask must come from z: grad_z = grad_a ⊙ [z > 0], not "
                                  "[grad_a > 0]"),
                 {"grad_z": grad_a * (grad_a > 0) * (z > 0)}),
+        Mistake("wrong_input", _("the mask must come from z and multiply grad_a: grad_z = grad_a ⊙ "
+                                 "[z > 0] (the two arguments are swapped)"), {"grad_z": z * (grad_a > 0)}),
         Mistake("wrong_value", _("the mask is inverted: the gradient flows where z > 0, not where "
                                  "z < 0"), {"grad_z": grad_a * (z < 0)}),
     ]

@@ -144,4 +144,8 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
                                  "derivative"), {"grad_z": g * z * (1 - z)}),
         Mistake("wrong_input", _("σ′ is evaluated at z: σ(z)(1 − σ(z)), not σ(a)(1 − σ(a)) with "
                                  "a = σ(z)"), {"grad_z": g * s * (1 - s)}),
+        *(Mistake("wrong_input", _("σ′ is evaluated at z, the forward pass's input, and multiplies "
+                                   "grad_a: grad_z = grad_a ⊙ σ(z)(1 − σ(z))"), {"grad_z": value})
+          for value in (g * sigmoid_forward(g) * (1 - sigmoid_forward(g)), g * g * (1 - g),
+                        z * sigmoid_forward(g) * (1 - sigmoid_forward(g)))),
     ]
