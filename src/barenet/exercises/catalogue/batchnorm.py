@@ -166,7 +166,15 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
     x_hat = (x - x.mean(axis=0)) / s
     why = _("μ and σ² depend on every x_n: grad_x = (γ/s)(g − mean(g) − x̂ mean(g x̂)); (γ/s) g alone "
             "treats them as constants")
+    at_wrong = _("x̂ = (x − μ)/s belongs there, the normalised input, not x or x − μ")
+    swapped = []
+    for q in (x, x - x.mean(axis=0)):  # x̂'s place taken by x or x − μ, in one term or both
+        for first, second in ((q, q), (q, x_hat), (x_hat, q)):
+            swapped.append(Mistake("wrong_input", at_wrong, {
+                "grad_x": gamma / s * (g - g.mean(axis=0) - first * (g * second).mean(axis=0))}))
+        swapped.append(Mistake("wrong_input", at_wrong, {"grad_gamma": (g * q).sum(axis=0)}))
     return [
+        *swapped,
         Mistake("missing_derivative", _("γ is missing from grad_x: y = γ x̂ + β, so ∂L/∂x̂ = γ ⊙ grad_y"),
                 {"grad_x": (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / s}),
         Mistake("batch_statistics_ignored", why, {"grad_x": gamma / s * g}),

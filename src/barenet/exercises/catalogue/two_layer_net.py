@@ -170,6 +170,8 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
         Mistake("wrong_input", _("the mask [z1 > 0] comes from the hidden layer's pre-activations z1"),
                 {"grads['W1']": x.T @ (no_mask * (no_mask > 0)),
                  "grads['b1']": (no_mask * (no_mask > 0)).sum(axis=0)}),
+        Mistake("wrong_input", _("dW2 = hᵀ δ2 takes h = max(z1, 0), the layer's input, not z1"),
+                {"grads['W2']": z1.T @ d2}),
         Mistake("wrong_input", _("the mask [z1 > 0] comes from z1 = x W1 + b1, the bias included"),
                 {"grads['W1']": x.T @ (no_mask * (x @ W1 > 0)),
                  "grads['b1']": (no_mask * (x @ W1 > 0)).sum(axis=0)}),
