@@ -13,6 +13,9 @@ like a user's after `barenet train`: `runs/mnist-readme/` holds a model and its 
   files but the checkpoint removed (as after a crash: only the checkpoint is there), and the command
   gets `--epochs 2`, since the checkpoint holds the run's one finished epoch (it extends the run).
 - `barenet serve …` runs until its page answers, then gets Ctrl-C (SIGINT) and must exit with 0.
+- `barenet check ID` runs after `barenet solution ID > ID.py`: the README has the reader fill in
+  the starter between `barenet exercise ID` and `barenet check ID`; the reference stands in for
+  their edit (a starter as it comes is "not implemented yet", exit status 1).
 - Not run: `--dataset fashion-mnist` (it downloads, and the tests have no network), the install and
   test commands themselves (`pip install`, `pytest`: CI runs them), and `python3 benchmarks/…`
   (benchmarks are run by hand; they take minutes).
@@ -88,7 +91,10 @@ def train_a_run(home: Path, data_dir: Path) -> Path:
 
 def as_run(command: str, data_dir: Path) -> str:
     command = command.replace("runs/mnist-…/", "runs/mnist-readme/")
-    if command.startswith("barenet train --resume"):
+    if command.startswith("barenet check "):
+        exercise = command.split()[2]
+        command = f"barenet solution {exercise} > {exercise}.py && {command}"
+    elif command.startswith("barenet train --resume"):
         command += " --epochs 2"  # the run in runs/ finished its 1 epoch: extend it by one
     elif command.startswith("barenet train"):
         command += f" --data-dir {data_dir} --epochs 1 --val-size 500 --quiet"

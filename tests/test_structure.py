@@ -146,7 +146,8 @@ def test_nothing_outside_the_command_line_imports_it():
 # its row, or inside the same part. Every module of src/ has its place (checked below).
 PICTURE = [
     ["barenet.__main__", "barenet.cli", "barenet"],
-    ["barenet.web.server", "barenet.web.api", "barenet.web", "barenet.sklearn"],
+    ["barenet.web.server", "barenet.web.api", "barenet.web", "barenet.sklearn",
+     "barenet.exercises"],
     ["barenet.digits", "barenet.saving", "barenet.experiment"],
     ["barenet.nn", "barenet.data"],
     ["barenet.errors", "barenet.version", "barenet.files", "barenet.i18n"],

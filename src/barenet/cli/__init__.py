@@ -24,7 +24,7 @@ from barenet.version import __version__
 
 # Subcommands in the order `barenet --help` lists them (module names in this package).
 COMMANDS: tuple[str, ...] = ("train", "evaluate", "predict", "serve", "info", "plot", "data",
-                             "gradcheck", "export")
+                             "gradcheck", "export", "exercises", "exercise", "check", "hint", "solution")
 
 
 def summary(name: str) -> str:
@@ -41,6 +41,11 @@ def summary(name: str) -> str:
         "gradcheck": _("check backpropagation against finite differences: a small random network, "
                        "or a trained model (--model)"),
         "export": _("write a trained model as an ONNX graph (for onnxruntime and other ONNX tools)"),
+        "exercises": _("list the exercises (build each piece yourself) and whether your files pass"),
+        "exercise": _("write an exercise's starter file ID.py into the current directory"),
+        "check": _("check your solution of an exercise and name the mistake it sees"),
+        "hint": _("a hint for an exercise: 1 the idea, 2 the formula with the shapes, 3 the code's shape"),
+        "solution": _("print the reference solution of an exercise"),
     }[name]
 
 

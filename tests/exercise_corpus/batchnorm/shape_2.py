@@ -1,0 +1,20 @@
+# expect: shape
+# why: dgamma and dbeta with keepdims=True: (1, D) where (D,) belongs
+import numpy as np
+
+
+def batchnorm_forward(x, gamma, beta, eps=1e-5):
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    return gamma * (x - mu) / np.sqrt(var + eps) + beta
+
+
+def batchnorm_backward(x, gamma, grad_y, eps=1e-5):
+    n = x.shape[0]
+    mu = x.mean(axis=0, keepdims=True)
+    var = x.var(axis=0, keepdims=True)
+    inv = 1 / np.sqrt(var + eps)
+    xh = (x - mu) * inv
+    d = grad_y * gamma
+    dx = inv / n * (n * d - d.sum(axis=0, keepdims=True) - xh * (d * xh).sum(axis=0, keepdims=True))
+    return dx, (grad_y * xh).sum(axis=0, keepdims=True), grad_y.sum(axis=0, keepdims=True)

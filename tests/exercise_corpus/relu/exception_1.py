@@ -1,0 +1,11 @@
+# expect: exception
+# why: a full-width colon typed with a Chinese input method: SyntaxError
+import numpy as np
+
+
+def relu_forward(z)：
+    return np.maximum(z, 0)
+
+
+def relu_backward(z, grad_a):
+    return grad_a * (z > 0)
