@@ -70,15 +70,15 @@ gradient flowing through them. Returns (grad_x, grad_gamma, grad_beta).
         ),
     },
     "zh": {
-        "title": "批归一化的前向与反向",
+        "title": "批量规范化的前向与反向",
         "comments": {
             ('μ, σ² over the batch (axis 0, biased), x̂ = (x − μ)/√(σ² + '
              'ε), y = γ x̂ + β; x: (N, D) -> (N, D)'):
-                ('μ、σ² 沿批量计算（axis 0，有偏），x̂ = (x − μ)/√(σ² + ε)，y = γ x̂ + β；x:'
+                ('μ、σ² 对小批量里的样本计算（axis 0，有偏方差），x̂ = (x − μ)/√(σ² + ε)，y = γ x̂ + β；x:'
                  ' (N, D) -> (N, D)'),
         },
         "batchnorm_forward": """
-训练模式下的批归一化，每个特征（列）按它所在的批量归一化：
+训练模式下的批量规范化：每个特征（列）用它在这个小批量上的均值和方差来标准化：
 
     μ = (1/N) Σ_n x_n，σ² = (1/N) Σ_n (x_n − μ)²（有偏方差），s = √(σ² + ε)
     x̂ = (x − μ) / s，   y = γ x̂ + β
@@ -86,7 +86,7 @@ gradient flowing through them. Returns (grad_x, grad_gamma, grad_beta).
 x：(N, D)；gamma、beta：(D,)。返回 y：(N, D)。
 """,
         "batchnorm_backward": """
-已知 g = grad_y = ∂L/∂y：(N, D)，求批归一化（训练模式）的梯度：
+已知 g = grad_y = ∂L/∂y：(N, D)，求批量规范化（训练模式）的梯度：
 
     grad_x     = (γ / s) (g − mean_n(g) − x̂ mean_n(g x̂))     (N, D)
     grad_gamma = Σ_n g x̂                                       (D,)
@@ -96,15 +96,15 @@ x：(N, D)；gamma：(D,)。μ 和 σ² 都依赖于每一个 x_n：grad_x 里�
 传回来的梯度。返回 (grad_x, grad_gamma, grad_beta)。
 """,
         "hints": (
-            "前向：每一列用它自己在这个批量上的统计量做中心化和缩放，再由 γ 和 β 决定想要的尺度和偏移。"
-            "反向：μ 和 σ² 是整个批量的函数，每个 x_n 都会影响每个 x̂_m：梯度要减掉它的均值，"
+            "前向：每一列用它自己在这个小批量上的统计量做中心化和缩放，再由 γ 和 β 决定想要的尺度和偏移。"
+            "反向：μ 和 σ² 是整个小批量的函数，每个 x_n 都会影响每个 x̂_m：梯度要减掉它的均值，"
             "再减掉它沿 x̂ 方向的分量。",
             "μ = x.mean(axis=0)，σ² = x.var(axis=0)：(D,)。x̂ = (x − μ)/√(σ² + ε)：(N, D)。"
             "grad_gamma = g ⊙ x̂ 沿 axis 0 求和，grad_beta = g 沿 axis 0 求和：(D,)。"
             "grad_x = γ/s · (g − g.mean(0) − x̂ · (g x̂).mean(0))：(N, D)。",
-            "前向：mu = x.mean(0)；var = x.var(0)；x_hat = (x - mu) / np.sqrt(var + eps)；"
+            "前向：mu = x.mean(0); var = x.var(0); x_hat = (x - mu) / np.sqrt(var + eps); "
             "return gamma * x_hat + beta\n"
-            "反向：s = np.sqrt(x.var(0) + eps)；x_hat = (x - x.mean(0)) / s\n"
+            "反向：s = np.sqrt(x.var(0) + eps); x_hat = (x - x.mean(0)) / s\n"
             "grad_x = gamma / s * (g - g.mean(0) - x_hat * (g * x_hat).mean(0))\n"
             "return grad_x, (g * x_hat).sum(0), g.sum(0)",
         ),

@@ -66,29 +66,29 @@ these sums need no 1/N of their own. Returns the tuple (grad_x, grad_W, grad_b).
                 'b 沿 N 行广播',
         },
         "dense_forward": """
-全连接层（仿射层）的计算：z = x W + b。
+全连接层（斋藤书中的 Affine 层）的计算：z = x W + b。
 
-x：(N, n_in)，一个批量，每行一个样本；W：(n_in, n_out)；b：(n_out,)。
+x：(N, n_in)，一个小批量，每行一个样本；W：(n_in, n_out)；b：(n_out,)。
 返回 z：(N, n_out)；b 加到每一行上。
 """,
         "dense_backward": """
 已知 δ = grad_z = ∂L/∂z，求全连接层的梯度：
 
     grad_x = δ Wᵀ          (N, n_in)      传给下面一层
-    grad_W = xᵀ δ          (n_in, n_out)  对整个批量求和
+    grad_W = xᵀ δ          (n_in, n_out)  对小批量里的样本求和
     grad_b = Σ_n δ_n       (n_out,)       δ 各行之和
 
-x：(N, n_in)；W：(n_in, n_out)；grad_z：(N, n_out)。损失已经除过 N 了，
-这里的求和不用再除以 N。返回元组 (grad_x, grad_W, grad_b)。
+x：(N, n_in)；W：(n_in, n_out)；grad_z：(N, n_out)。损失里已经除过 N 了，
+这里求和之后不用再除以 N。返回元组 (grad_x, grad_W, grad_b)。
 """,
         "hints": (
-            "每个梯度的形状都和它所对应的量一样：grad_W 和 W 一样，grad_b 和 b 一样，grad_x 和 x 一样。"
-            "把形状写下来，矩阵乘法就只有一种乘法能对上。",
+            "每个梯度的形状都和它对应的量相同：grad_W 和 W 一样，grad_b 和 b 一样，grad_x 和 x 一样。"
+            "把形状写下来，矩阵乘法就只有一种写法能对上。",
             "z = x W + b：(N, n_in)(n_in, n_out) + (n_out,)。grad_W = xᵀ δ：(n_in, N)(N, n_out)；"
-            "grad_x = δ Wᵀ：(N, n_out)(n_out, n_in)；grad_b = δ 沿批量方向（axis 0）求和。",
+            "grad_x = δ Wᵀ：(N, n_out)(n_out, n_in)；grad_b = δ 对样本（axis 0）求和。",
             "dense_forward：return x @ W + b。\n"
-            "dense_backward：grad_x = grad_z @ W.T；grad_W = x.T @ grad_z；"
-            "grad_b = grad_z.sum(axis=0)；return grad_x, grad_W, grad_b",
+            "dense_backward：grad_x = grad_z @ W.T; grad_W = x.T @ grad_z; "
+            "grad_b = grad_z.sum(axis=0); return grad_x, grad_W, grad_b",
         ),
     },
 }

@@ -47,20 +47,20 @@ the same batches (barenet's own).
         "comments": {
             ('one epoch: a permutation of range(n) from rng, cut in order;'
              ' the last batch may be smaller'):
-                '一轮：用 rng 生成 range(n) 的排列，按顺序切开；最后一批可以小一些',
+                '一轮：用 rng 生成 range(n) 的排列，按顺序切开；最后一个小批量可以小一些',
         },
         "minibatches": """
-一轮（epoch）的下标小批量：range(n) 的一个随机排列，按顺序切成每批 batch_size 个；
-batch_size 不能整除 n 时，最后一批小一些。
+一轮（epoch）的小批量下标：把 range(n) 随机排列，再按顺序每 batch_size 个切成一个小批量；
+batch_size 不能整除 n 时，最后一个小批量小一些。
 
-n：样本数；batch_size：每批的样本数；rng：一个 numpy.random.Generator。
+n：样本数；batch_size：批量大小，即每个小批量的样本数；rng：一个 numpy.random.Generator。
 返回由一维整数数组组成的列表（任何可迭代对象都行），合起来恰好包含 0 … n−1 每个下标各一次。
-用 rng.permutation(n) 生成顺序，这样同一个种子就得到同样的批（和 barenet 自己的一样）。
+用 rng.permutation(n) 生成顺序，这样同一个种子就得到同样的小批量（和 barenet 自己的一样）。
 """,
         "hints": (
             "每轮把下标打乱一次，然后每次取 batch_size 个。每个样本每轮恰好出现一次，"
-            "最后剩下的几个组成一个小一点的批。",
-            "order = rng.permutation(n)：(n,) 个整数。第 j 批是 order[j·B : (j+1)·B]，"
+            "最后剩下的几个组成一个小一点的小批量。",
+            "order = rng.permutation(n)：(n,) 个整数。第 j 个小批量是 order[j·B : (j+1)·B]，"
             "j = 0 … ⌈n/B⌉ − 1（B = batch_size）；最后一片切到 n 就自然停下。",
             "order = rng.permutation(n)\n"
             "return [order[start:start + batch_size] for start in range(0, n, batch_size)]",

@@ -68,22 +68,22 @@ Returns grad_z: (N, n) = ∂L/∂z. Finite, without warnings, for any finite z.
 
 z：(N, n)，float32 或 float64。返回 a：(N, n)，每个值都在 [0, 1] 之间。
 对任何有限的 z 都必须得到有限数，而且不能有警告：z = −1000 时 e^(−z) 会溢出（float32 里
-z < −88 就会溢出）。用 e = e^(−|z|)：z ≥ 0 时 σ(z) = 1/(1 + e)，z < 0 时 σ(z) = e/(1 + e)。
+z < −88 就溢出了）。用 e = e^(−|z|)：z ≥ 0 时 σ(z) = 1/(1 + e)，z < 0 时 σ(z) = e/(1 + e)。
 """,
         "sigmoid_backward": """
-梯度穿过 sigmoid：grad_z = grad_a ⊙ σ′(z)，其中 σ′(z) = σ(z) (1 − σ(z))。
+梯度反向穿过 sigmoid：grad_z = grad_a ⊙ σ′(z)，其中 σ′(z) = σ(z) (1 − σ(z))。
 
-z：(N, n)，前向传播收到的激活前的值；grad_a：(N, n)，即 ∂L/∂a。
+z：(N, n)，前向传播时收到的带权输入；grad_a：(N, n)，即 ∂L/∂a。
 返回 grad_z：(N, n)，即 ∂L/∂z。对任何有限的 z 都必须是有限数，而且没有警告。
 """,
         "hints": (
-            "σ 把任何数压到 (0, 1) 里。它的导数可以用它自己的值表示：σ′ = σ(1 − σ)。唯一的危险是"
-            "对很大的正数取 exp：按 z 的正负，各选一种指数为负的写法。",
+            "σ 把任意实数压进 (0, 1)。它的导数可以用它自己的值表示：σ′ = σ(1 − σ)。唯一的危险是"
+            "对很大的正数取 exp：按 z 的正负分两种写法，保证指数不为正。",
             "e = exp(−|z|)，(N, n)，在 (0, 1] 之间。z ≥ 0 处 a = 1/(1 + e)，z < 0 处 a = e/(1 + e)"
             "（把 1/(1 + e^(−z)) 的分子分母同乘 e^z 就能看出来）。grad_z = grad_a · a · (1 − a)，"
             "这里 a = σ(z)（由 z 算出，不是 z 本身），都是 (N, n)。",
-            "sigmoid_forward：e = np.exp(-np.abs(z))；return np.where(z >= 0, 1 / (1 + e), e / (1 + e))\n"
-            "sigmoid_backward：a = sigmoid_forward(z)；return grad_a * a * (1 - a)",
+            "sigmoid_forward：e = np.exp(-np.abs(z)); return np.where(z >= 0, 1 / (1 + e), e / (1 + e))\n"
+            "sigmoid_backward：a = sigmoid_forward(z); return grad_a * a * (1 - a)",
         ),
     },
 }

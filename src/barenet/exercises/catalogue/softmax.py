@@ -53,16 +53,16 @@ nothing in p (it cancels) and keeps every exponent ≤ 0.
 对每一行做 softmax：p_ij = exp(z_ij) / Σ_k exp(z_ik)。
 
 z：(N, C) 的得分（logits），每行一个样本。返回 p：(N, C)，每行都是正数且和为 1。
-对任何有限的 z（|z| 可达 1000，float32 和 float64 都算）结果都必须是有限数，而且不能有警告：
-exp(1000) 会溢出。每行先减去本行的最大值 m_i，p 不变（分子分母约掉了），所有指数就都 ≤ 0。
+对任何有限的 z（|z| 可达 1000，float32 和 float64 都要考虑）结果都必须是有限数，而且不能有警告：
+exp(1000) 会溢出。每行先减去本行的最大值 m_i，p 不变（分子分母中的 e^(−m_i) 约掉了），所有指数就都 ≤ 0。
 """,
         "hints": (
             "对得分取指数，再让每一行除以它自己的和。为了不溢出，先把每行减去本行的最大值："
             "这个平移在分子和分母之间约掉了。",
             "m = 每行的最大值，形状 (N, 1)；e = exp(z − m)，(N, C)，每个元素都在 (0, 1] 之间；"
             "p = e / (e 每行的和，(N, 1))。一行是一个样本：沿 axis=1 求和、求最大值。",
-            "三行就够：shifted = z - z.max(axis=1, keepdims=True)；e = np.exp(shifted)；"
-            "return e / e.sum(axis=1, keepdims=True)。keepdims 保留 (N, 1) 的形状，才能沿 C 广播。",
+            "三行就够：\nshifted = z - z.max(axis=1, keepdims=True)\ne = np.exp(shifted)\n"
+            "return e / e.sum(axis=1, keepdims=True)\nkeepdims 保留 (N, 1) 的形状，才能沿 C 广播。",
         ),
     },
 }

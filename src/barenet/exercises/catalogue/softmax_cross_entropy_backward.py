@@ -66,12 +66,12 @@ z：(N, C) 的得分（logits）；y：(N,) 整数标签。返回 grad_z：(N, C
 对任何有限的 z（|z| 可达 1000）都必须是有限数，而且没有警告：p 要用稳定的方法算。
 """,
         "hints": (
-            "softmax 接交叉熵，梯度是最简单的：预测的概率减去独热编码的真实标签，再除以批大小"
+            "softmax 后面接交叉熵，梯度形式最简单：预测的概率减去独热编码的真实标签，再除以批量大小"
             "（损失是平均值）。",
             "p = softmax(z)，(N, C)，先把每行减去本行的最大值。Y = onehot(y)，(N, C)。"
             "grad_z = (p − Y) / N，(N, C)。减去 Y 就是在每行的 [i, y_i] 处减 1。",
-            "p = np.exp(z - z.max(axis=1, keepdims=True))；p = p / p.sum(axis=1, keepdims=True)\n"
-            "grad = p.copy()；grad[np.arange(len(y)), y] -= 1；return grad / len(y)",
+            "p = np.exp(z - z.max(axis=1, keepdims=True))\np = p / p.sum(axis=1, keepdims=True)\n"
+            "grad = p.copy()\ngrad[np.arange(len(y)), y] -= 1\nreturn grad / len(y)",
         ),
     },
 }

@@ -81,7 +81,7 @@ dW1 = xᵀ δ1, db1 = Σ_n δ1. Do not change params; be finite for large scores
                 '反向：δ2 = (p − Y)/N，然后套用全连接层的规则，中间乘上 ReLU 的掩码',
         },
         "loss_and_gradients": """
-一个两层网络在一个批量上的损失，以及每个参数的梯度：
+一个两层网络在一个小批量上的损失，以及每个参数的梯度：
 
     z1 = x W1 + b1，h = max(z1, 0)，z2 = h W2 + b2，L = −(1/N) Σ_i ln softmax(z2)[i, y_i]
 
@@ -96,11 +96,11 @@ dW1 = xᵀ δ1，db1 = Σ_n δ1。不要改动 params；得分很大时也要得
             "δ2 = (p − Y)/N：(N, C)。dW2 = hᵀ δ2：(H, C)；db2 = δ2 沿 axis 0 求和：(C,)。"
             "δ1 = (δ2 W2ᵀ) ⊙ [z1 > 0]：(N, H)。dW1 = xᵀ δ1：(D, H)；db1：(H,)。"
             "loss = −mean(ln p[i, y_i])，log-softmax 要在每行减去最大值之后再算。",
-            "z1 = x @ W1 + b1；h = np.maximum(z1, 0)；z2 = h @ W2 + b2\n"
+            "z1 = x @ W1 + b1; h = np.maximum(z1, 0); z2 = h @ W2 + b2\n"
             "s = z2 - z2.max(axis=1, keepdims=True)\n"
             "log_p = s - np.log(np.exp(s).sum(axis=1, keepdims=True))\n"
             "loss = -log_p[np.arange(N), y].mean()\n"
-            "d2 = np.exp(log_p)；d2[np.arange(N), y] -= 1；d2 /= N\n"
+            "d2 = np.exp(log_p); d2[np.arange(N), y] -= 1; d2 /= N\n"
             "d1 = (d2 @ W2.T) * (z1 > 0)\n"
             "grads = {'W2': h.T @ d2, 'b2': d2.sum(0), 'W1': x.T @ d1, 'b1': d1.sum(0)}",
         ),
