@@ -44,7 +44,7 @@ above a tiny positive number.
         ),
     },
     "zh": {
-        "title": "基于概率的交叉熵",
+        "title": "由概率计算交叉熵",
         "comments": {
             ('L = −(1/N) Σ_i ln p[i, y_i]; p: (N, C) probabilities, y: '
              '(N,) labels -> a float'):

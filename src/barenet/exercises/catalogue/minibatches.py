@@ -43,7 +43,7 @@ the same batches (barenet's own).
         ),
     },
     "zh": {
-        "title": "一轮打乱后的小批量",
+        "title": "打乱后切出一轮的小批量",
         "comments": {
             ('one epoch: a permutation of range(n) from rng, cut in order;'
              ' the last batch may be smaller'):

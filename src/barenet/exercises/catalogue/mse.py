@@ -52,6 +52,10 @@ y_hat, y: (N, k). Returns grad_y_hat: (N, k).
     },
     "zh": {
         "title": "均方误差及其梯度",
+        "comments": {
+            'L = 1/(2N) Σ_i ‖ŷ_i − y_i‖²; y_hat, y: (N, k) -> a float':
+                'L = 1/(2N) Σ_i ‖ŷ_i − y_i‖²；y_hat, y: (N, k) -> 一个浮点数',
+        },
         "mse": """
 一个小批量的均方误差：L = 1/(2N) Σ_i ‖ŷ_i − y_i‖²。
 

@@ -46,7 +46,7 @@ with v scaled by −1/η: v ← μ v + g, w ← w − η v; this exercise uses t
         ),
     },
     "zh": {
-        "title": "带动量的 SGD：一步更新",
+        "title": "动量法的一步更新",
         "comments": {
             'v ← μ v − η g,  w ← w + v; w, g, v: the same shape':
                 'v ← μ v − η g，w ← w + v；w、g、v 形状相同',

@@ -44,7 +44,7 @@ nothing in p (it cancels) and keeps every exponent ≤ 0.
         ),
     },
     "zh": {
-        "title": "逐行计算的数值稳定的 softmax",
+        "title": "逐行计算、数值稳定的 softmax",
         "comments": {
             '(N, C): every exponent ≤ 0':
                 '(N, C)：所有指数都 ≤ 0',

@@ -46,7 +46,7 @@ Finite, without warnings, for any finite z (|z| up to 1000): compute p stably.
         ),
     },
     "zh": {
-        "title": "softmax 加交叉熵：梯度是 p − y",
+        "title": "softmax 加交叉熵的梯度 p − y",
         "comments": {
             ('∂L/∂z = (p − Y) / N, p = softmax(z) row by row, Y the one-'
              'hot rows of y; z: (N, C) -> (N, C)'):

@@ -68,7 +68,7 @@ dW1 = xᵀ δ1, db1 = Σ_n δ1. Do not change params; be finite for large scores
         ),
     },
     "zh": {
-        "title": "两层网络：损失和全部梯度",
+        "title": "两层网络的损失和全部梯度",
         "comments": {
             ('forward: z1 = x W1 + b1 (N, H), h = max(z1, 0), z2 = h W2 + '
              'b2 (N, C), L = mean of −ln p[i, y_i]'):
