@@ -74,7 +74,7 @@ x：(N, n_in)，一个小批量，每行一个样本；W：(n_in, n_out)；b：(
         "dense_backward": """
 已知 δ = grad_z = ∂L/∂z，求全连接层的梯度：
 
-    grad_x = δ Wᵀ          (N, n_in)      传给下面一层
+    grad_x = δ Wᵀ          (N, n_in)      传给前面一层
     grad_W = xᵀ δ          (n_in, n_out)  对小批量里的样本求和
     grad_b = Σ_n δ_n       (n_out,)       δ 各行之和
 
@@ -86,7 +86,7 @@ x：(N, n_in)；W：(n_in, n_out)；grad_z：(N, n_out)。损失里已经除过 
             "把形状写下来，矩阵乘法就只有一种写法能对上。",
             "z = x W + b：(N, n_in)(n_in, n_out) + (n_out,)。grad_W = xᵀ δ：(n_in, N)(N, n_out)；"
             "grad_x = δ Wᵀ：(N, n_out)(n_out, n_in)；grad_b = δ 对样本（axis 0）求和。",
-            "dense_forward：return x @ W + b。\n"
+            "dense_forward：return x @ W + b\n"
             "dense_backward：grad_x = grad_z @ W.T; grad_W = x.T @ grad_z; "
             "grad_b = grad_z.sum(axis=0); return grad_x, grad_W, grad_b",
         ),

@@ -60,8 +60,8 @@ n：样本数；batch_size：批量大小，即每个小批量的样本数；rng
         "hints": (
             "每轮把下标打乱一次，然后每次取 batch_size 个。每个样本每轮恰好出现一次，"
             "最后剩下的几个组成一个小一点的小批量。",
-            "order = rng.permutation(n)：(n,) 个整数。第 j 个小批量是 order[j·B : (j+1)·B]，"
-            "j = 0 … ⌈n/B⌉ − 1（B = batch_size）；最后一片切到 n 就自然停下。",
+            "order = rng.permutation(n)：形状 (n,) 的整数数组。第 j 个小批量是 order[j·B : (j+1)·B]，"
+            "j = 0 … ⌈n/B⌉ − 1（B = batch_size）；切片越过 n 时会自动截断，最后一个小批量自然就小一些。",
             "order = rng.permutation(n)\n"
             "return [order[start:start + batch_size] for start in range(0, n, batch_size)]",
         ),

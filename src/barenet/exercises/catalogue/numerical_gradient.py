@@ -78,7 +78,7 @@ eps：即 ε。返回 grad，形状和 x 一样。误差是 O(ε²)；前向差�
             "把 x 的一个元素加 ε，再减 ε，看 f 变了多少：变化量除以 2ε 就是沿这个元素方向的斜率。"
             "对每个元素都这样做，每次做完都把 x 还原。",
             "对 x 的每个下标 i（np.ndindex(x.shape) 能遍历任意形状的所有下标）："
-            "up = f(x[i] 加 ε 后的 x)，down = f(x[i] 减 ε 后的 x)，grad[i] = (up − down)/(2ε)。"
+            "up = f(把 x[i] 加上 ε 的 x)，down = f(把 x[i] 减去 ε 的 x)，grad[i] = (up − down)/(2ε)。"
             "grad 的形状和 x 相同；每算完一对就把 x[i] 恢复。",
             "grad = np.zeros_like(x, dtype=float)\nfor i in np.ndindex(x.shape):\n"
             "    kept = x[i]; x[i] = kept + eps; up = f(x)\n"
