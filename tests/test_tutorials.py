@@ -268,3 +268,50 @@ def test_every_table_shown_has_its_headers_columns(path):
                     f"{path.name}: a row of {table_cells(row)} cells under a header of {width} "
                     f"(Markdown drops the extra ones):\n{header}\n{row}"
                 )
+
+
+MARKDOWN_LINK = re.compile(r"(?<!!)\[(?P<label>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+
+
+def anchors(page: Path) -> set[str]:
+    """The anchors of a Markdown page: its explicit `<a id=…>` and its headings' GitHub slugs."""
+    text = page.read_text(encoding="utf-8")
+    found = set(re.findall(r"<a\s+id=\"([^\"]+)\"", text))
+    for heading in re.findall(r"^#{1,6}\s+(.+?)\s*$", text, flags=re.M):
+        found.add(re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-"))
+    return found
+
+
+def chinese_counterpart(page: Path) -> Path:
+    """Where the Chinese version of an English page lives: README.md → README.zh-CN.md, x → zh-CN/x."""
+    if page.name == "README.md" and page.parent.name != "tutorials":
+        return page.with_name("README.zh-CN.md")
+    return page.parent / "zh-CN" / page.name
+
+
+def links(notebook) -> list[tuple[str, str]]:
+    """(label, target) of every relative link in a notebook's markdown cells (code spans skipped)."""
+    found = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            text = re.sub(r"`[^`\n]*`", "", cell.source)
+            found += [(m["label"], m["target"]) for m in MARKDOWN_LINK.finditer(text)
+                      if not m["target"].startswith(("http:", "https:", "mailto:", "#"))]
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
+def test_links_resolve_and_stay_in_the_notebooks_language(path):
+    chinese = path.parent == CHINESE
+    for label, target in links(read(path)):
+        file, _, anchor = target.partition("#")
+        page = (path.parent / file).resolve()
+        assert page.exists(), f"{path.name}: [{label}]({target}) names no file"
+        if anchor and page.suffix == ".md":
+            assert anchor in anchors(page), f"{path.name}: [{label}]({target}): no such anchor"
+        english_page = "zh-CN" not in page.as_posix()
+        if chinese and english_page and "英文" not in label:
+            assert not chinese_counterpart(page).exists(), (
+                f"zh-CN/{path.name}: [{label}]({target}) leads to an English page that has a "
+                f"Chinese one, {chinese_counterpart(page).relative_to(REPO)} (or say 英文 in the label)"
+            )
