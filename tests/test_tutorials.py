@@ -20,11 +20,13 @@ whatever "python3" the machine's Jupyter finds first), with this checkout's src/
 from __future__ import annotations
 
 import ast
+import io
 import json
 import os
 import re
 import sys
 import time
+import tokenize
 from pathlib import Path
 
 import nbclient
@@ -315,3 +317,51 @@ def test_links_resolve_and_stay_in_the_notebooks_language(path):
                 f"zh-CN/{path.name}: [{label}]({target}) leads to an English page that has a "
                 f"Chinese one, {chinese_counterpart(page).relative_to(REPO)} (or say 英文 in the label)"
             )
+
+
+ENGLISH_SENTENCE = re.compile(r"(?<![\w./(-])[A-Za-z][a-z']*(?:[ ,;:]+[A-Za-z][a-z']*(?![\w./(])){3,}")
+PROSE_SET_ASIDE = re.compile(r"```.*?```|`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]*\$|\]\([^)]*\)|<[^>]+>", re.S)
+
+
+def chinese_texts(notebook) -> list[tuple[str, str]]:
+    """(where, text) for what a learner reads in a notebook besides its outputs: the prose of its
+    markdown cells (code, formulas and link targets set aside), its code's comments and strings."""
+    texts = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "markdown":
+            texts.append((f"markdown cell {index}", PROSE_SET_ASIDE.sub(" ", cell.source)))
+            continue
+        source = without_magics(cell.source)
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+        texts += [(f"code cell {index}, comment", token.string)
+                  for token in tokens if token.type == tokenize.COMMENT]
+        texts += [(f"code cell {index}, string", node.value) for node in ast.walk(ast.parse(source))
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    return texts
+
+
+def test_english_sentence_finder_sees_a_sentence_and_spares_code():
+    assert ENGLISH_SENTENCE.search("损失 the loss is still falling 了")
+    assert not ENGLISH_SENTENCE.search("barenet train --activation relu --init he_normal，model.layers")
+
+
+@pytest.mark.parametrize("path", TRANSLATED, ids=[p.name for p in TRANSLATED])
+def test_chinese_notebook_speaks_chinese(path):
+    from test_docs_terms import ALIASES, CJK, EPOCH, PROOF, PROOF_ALLOWED  # the Chinese pages' rules
+
+    TYPOGRAPHY = {r"\"": "straight quotes (use “…”)", r"\d %": "a space before %",
+                  rf"{CJK}[,;:!?]|[,;:!?]{CJK}|{CJK}\(|\){CJK}": "half-width punctuation next to Chinese"}
+
+    for where, text in chinese_texts(read(path)):
+        sentence = ENGLISH_SENTENCE.search(text)
+        assert not sentence, f"zh-CN/{path.name}, {where}: English left: {sentence.group(0)!r}"
+        for alias, word in ALIASES.items():
+            assert alias not in text, f"zh-CN/{path.name}, {where}: {alias} (the Chinese pages say {word})"
+        assert not PROOF.search(PROOF_ALLOWED.sub("", text)), (
+            f"zh-CN/{path.name}, {where}: 证明 is a proof; a numerical check 检验 or 验证"
+        )
+        if where.startswith("markdown"):
+            assert not EPOCH.search(text), f"zh-CN/{path.name}, {where}: epoch as a Chinese word (use 轮)"
+            for line in (line for line in text.splitlines() if re.search(CJK, line)):
+                for pattern, rule in TYPOGRAPHY.items():
+                    assert not re.search(pattern, line), f"zh-CN/{path.name}, {where}: {rule}: {line[:60]}"
