@@ -36,10 +36,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    from barenet.augment import augment
-    from barenet.config import TrainingConfig, load_toml
     from barenet.data import load_dataset
-    from barenet.plots import augmented_digits
+    from barenet.data.augment import augment
+    from barenet.experiment.config import TrainingConfig, load_toml
+    from barenet.experiment.plots import augmented_digits
 
     default = TrainingConfig()
     if not default.augment:

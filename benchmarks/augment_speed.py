@@ -29,8 +29,8 @@ from machine import cpu_model
 WORKER = r"""
 import json, sys, time
 import numpy as np
-from barenet.augment import EpochAugmenter
-from barenet.config import TrainingConfig
+from barenet.data.augment import EpochAugmenter
+from barenet.experiment.config import TrainingConfig
 from barenet.data.mnist_arrays import load_mnist
 
 threads, repeats = int(sys.argv[1]), int(sys.argv[2])

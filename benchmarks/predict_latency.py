@@ -46,11 +46,11 @@ TARGET_GAP = 0.015
 
 def train_default(out: Path) -> Path:
     """Train `TrainingConfig()` (barenet's default recipe) in this process and save it to `out`."""
-    from barenet import modelfile
-    from barenet.config import TrainingConfig, build
+    from barenet.experiment.config import TrainingConfig, build
+    from barenet.experiment.splits import make_splits
     from barenet.nn import fit
     from barenet.nn.training import evaluate
-    from barenet.splits import make_splits
+    from barenet.saving import modelfile
 
     config = TrainingConfig()
     splits = make_splits(config, progress=False)
@@ -90,7 +90,7 @@ def canvas_png(digit: np.ndarray) -> str:
 
 def time_api(model: Path, requests: int) -> list[float]:
     """Milliseconds per POST /api/predict of a canvas PNG, on one keep-alive connection."""
-    from barenet import modelfile
+    from barenet.saving import modelfile
     from barenet.web.server import make_server
 
     server = make_server(modelfile.load(model), "127.0.0.1", 0)
@@ -121,8 +121,8 @@ def time_api(model: Path, requests: int) -> list[float]:
 
 def photo_accuracy(model: Path, n: int, workdir: Path) -> tuple[float, float, int]:
     """(accuracy on the first n MNIST test digits, accuracy of `predict` on photos of them, n)."""
-    from barenet import modelfile
     from barenet.cli import main
+    from barenet.saving import modelfile
 
     digits, labels = load_mnist("t10k", n)
     original = float((modelfile.load(model).predict_proba(digits).argmax(axis=1) == labels).mean())

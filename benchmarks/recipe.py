@@ -35,7 +35,7 @@ BEST = ROOT / "examples" / "best-mlp.toml"
 
 def ladder() -> list[tuple[str, list[str]]]:
     """(ingredient, the flags of `barenet train` for the row): each row adds to the one above."""
-    from barenet.config import TrainingConfig
+    from barenet.experiment.config import TrainingConfig
 
     d = TrainingConfig()
     kinds = ",".join(d.augment) or "affine,elastic"
@@ -65,7 +65,7 @@ def is_default(flags: list[str]) -> bool:
     """Whether a row's flags give exactly `barenet train`'s default configuration."""
     from barenet.cli import build_parser
     from barenet.cli import train as cli_train
-    from barenet.config import TrainingConfig
+    from barenet.experiment.config import TrainingConfig
 
     argv = ["train", *flags]
     args = build_parser(argv).parse_args(argv)

@@ -7,7 +7,7 @@ A trainer builds one network on the float32 MNIST arrays and then answers three 
     (the worker times them; `speed.py` interleaves the workers and takes medians)
 
     trainer          what it runs
-    barenet          `barenet.config.build` + `barenet.nn.fit`, as `barenet train` calls them
+    barenet          `barenet.experiment.config.build` + `barenet.nn.fit`, as `barenet train` calls them
     barenet+dropout  the same with dropout 0.2 after each hidden layer (the CLI's default)
     aug affine       barenet+dropout trained on freshly augmented images every epoch (the affine
     aug aff+elastic  strengths of `TrainingConfig`, plus its elastic ones), made in one background
@@ -87,7 +87,7 @@ class Barenet(Trainer):
     dropout = 0.0
 
     def __init__(self, net, x, y, seed):
-        from barenet.config import TrainingConfig, build
+        from barenet.experiment.config import TrainingConfig, build
 
         self.config = TrainingConfig(
             hidden=list(net.hidden), activation=["relu"], output="softmax", loss="cross_entropy",
@@ -155,7 +155,7 @@ class BarenetAugmented(BarenetDropout):
     prefetch = True
 
     def __init__(self, net, x, y, seed):
-        from barenet.augment import EpochAugmenter
+        from barenet.data.augment import EpochAugmenter
 
         super().__init__(net, x, y, seed)
         strengths = self.config.replace(augment=list(self.kinds)).augmentation()

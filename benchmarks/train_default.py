@@ -43,7 +43,7 @@ def run_once(seed: int, workdir: Path, flags: tuple[str, ...] = ()) -> dict:
     wall = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"seed {seed}: barenet train {' '.join(flags)} failed:\n{result.stderr}")
-    from barenet import modelfile
+    from barenet.saving import modelfile
 
     trained = modelfile.load(out)
     return {"seed": seed, "wall": wall, "train": trained.metrics["train_seconds"],

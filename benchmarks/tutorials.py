@@ -72,7 +72,7 @@ def machine() -> str:
 
 def quick_flags(path: Path) -> list[str]:
     """Flags that cut a run to a fifth of its epochs (or steps), at least one."""
-    from barenet.config import TrainingConfig, load_toml
+    from barenet.experiment.config import TrainingConfig, load_toml
 
     config = TrainingConfig.from_dict(load_toml(path), str(path))
     if config.steps is not None:
@@ -82,8 +82,8 @@ def quick_flags(path: Path) -> list[str]:
 
 def run_once(tutorial: Tutorial, seed: int, workdir: Path, quick: bool) -> dict:
     """Train one example with one seed through the CLI; the numbers from its model file."""
-    from barenet import modelfile
     from barenet.cli import main
+    from barenet.saving import modelfile
 
     path = EXAMPLES / tutorial.file
     out = workdir / f"{tutorial.id}-seed{seed}.safetensors"

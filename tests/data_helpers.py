@@ -96,7 +96,8 @@ class Mirror:
     """A local HTTP mirror in a thread. `routes`: path -> (mode, bytes).
 
     modes: "ok" serves the bytes; "cut" announces the full length, sends half, closes;
-    "slow" sleeps `delay` seconds before answering; "500" answers HTTP 500.
+    "slow" sleeps `delay` seconds before answering; "500" answers HTTP 500; "endless" streams
+    zeros without a length for ever; "trickle" sends a byte every `delay` seconds for ever.
     Paths absent from `routes` answer 404. `requests` lists every path asked for.
     """
 
@@ -104,6 +105,7 @@ class Mirror:
         self.routes = dict(routes or {})
         self.requests: list[str] = []
         self.delay = delay
+        self.streaming = True  # the 'endless' and 'trickle' modes stream until the mirror stops
         mirror = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -119,6 +121,9 @@ class Mirror:
                     return
                 if mode == "slow":
                     time.sleep(mirror.delay)
+                if mode in ("endless", "trickle"):
+                    self.stream_forever(mode)
+                    return
                 self.send_response(200)
                 self.send_header("Content-Type", "application/octet-stream")
                 self.send_header("Content-Length", str(len(body)))
@@ -130,6 +135,20 @@ class Mirror:
                     return
                 try:
                     self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def stream_forever(self, mode):
+                """'endless': zeros as fast as they go, no length; 'trickle': a byte per delay."""
+                self.send_response(200)
+                self.end_headers()
+                chunk = b"\0" * (1 << 16) if mode == "endless" else b"\0"
+                try:
+                    while mirror.streaming:
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                        if mode == "trickle":
+                            time.sleep(mirror.delay)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -160,6 +179,7 @@ class Mirror:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.streaming = False
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)

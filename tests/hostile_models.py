@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 from safetensors.numpy import save as to_bytes
 
-from barenet import __version__, modelfile
+from barenet import __version__
 from barenet.nn import Dense, ReLU, Sequential
+from barenet.saving import modelfile
 
 
 def tiny_record_and_tensors() -> tuple[dict[str, Any], dict[str, np.ndarray]]:

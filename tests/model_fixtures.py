@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from barenet import modelfile
-from barenet.config import TrainingConfig, build
+from barenet.experiment.config import TrainingConfig, build
+from barenet.experiment.splits import make_splits
 from barenet.nn import fit
 from barenet.nn.training import evaluate
-from barenet.splits import make_splits
+from barenet.saving import modelfile
 
 
 def train_tiny(path: Path, data_dir: Path, **settings) -> modelfile.TrainedModel:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from barenet.augment import (
+from barenet.data.augment import (
     Augmentation,
     EpochAugmenter,
     affine_coefficients,
@@ -222,7 +222,7 @@ def test_no_epoch_past_the_last_is_prefetched(digits):
 def test_the_figure_shows_originals_beside_their_variants(digits, tmp_path):
     from PIL import Image
 
-    from barenet import plots
+    from barenet.experiment import plots
 
     rng = np.random.default_rng(0)
     variants = np.stack([augment(digits[:4], STRONG, rng) for _ in range(3)], axis=1)  # (4, 3, 28, 28)
@@ -271,7 +271,7 @@ def test_blas_runs_one_thread_while_an_epoch_is_made_and_as_before_after(digits)
 def test_byte_pair_frames_and_float_frames_give_the_same_images(digits):
     """uint8 digits are framed as byte pairs (two gathers), the same pixels as float32 frames
     (four): one deformation, the same image to float32 rounding."""
-    from barenet.augment import Renderer, padded
+    from barenet.data.augment import Renderer, padded
 
     renderer = Renderer(STRONG, 28)
     draws = renderer.draw(np.random.default_rng(2), 40)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from barenet import modelfile
 from barenet.cli import main
-from barenet.config import TrainingConfig
+from barenet.experiment.config import TrainingConfig
+from barenet.saving import modelfile
 from test_cli_train import assert_same_weights, interrupt_after_epoch_2, train, weights
 
 AUGMENT = ["--augment", "affine,elastic", "--rotate", "12", "--elastic-alpha", "30"]
@@ -69,7 +69,7 @@ def test_bad_augmentation_settings_end_in_one_clear_line(tmp_path, flags, messag
 def test_the_best_mlp_recipe_is_a_valid_augmented_configuration():
     from pathlib import Path
 
-    from barenet.config import TrainingConfig, build, load_toml
+    from barenet.experiment.config import TrainingConfig, build, load_toml
 
     path = Path(__file__).resolve().parent.parent / "examples" / "best-mlp.toml"
     assert "barenet train --config examples/best-mlp.toml" in path.read_text(encoding="utf-8")
@@ -83,7 +83,7 @@ def test_the_best_mlp_recipe_is_a_valid_augmented_configuration():
 
 def test_the_engine_pieces_are_built_from_their_settings():
     from barenet import nn
-    from barenet.config import TrainingConfig, build
+    from barenet.experiment.config import TrainingConfig, build
 
     config = TrainingConfig(hidden=[8, 6], batchnorm=True, label_smoothing=0.1, max_norm=3.0,
                             optimizer="adamw", weight_decay=0.01, schedule="cosine_steps",

@@ -9,10 +9,10 @@ import pytest
 from PIL import Image
 from sklearn import metrics as skm
 
-from barenet import modelfile
 from barenet.cli import main
-from barenet.config import TrainingConfig
-from barenet.splits import make_splits
+from barenet.experiment.config import TrainingConfig
+from barenet.experiment.splits import make_splits
+from barenet.saving import modelfile
 from model_fixtures import bad_model_files, train_tiny
 
 

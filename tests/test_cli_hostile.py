@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from barenet import modelfile
 from barenet.cli import main
 from barenet.cli.train_outputs import resumed_out
 from barenet.files import OutputLock
+from barenet.saving import modelfile
 from model_fixtures import train_tiny
 
 
@@ -275,7 +275,7 @@ def test_a_schedule_that_leaves_the_positive_finite_range_is_refused_up_front(
 
 
 def test_a_network_too_large_for_memory_is_refused_with_its_size(tmp_path, quick, capsys, monkeypatch):
-    from barenet import memory
+    from barenet.experiment import memory
 
     monkeypatch.setattr(memory, "available_bytes", lambda: 16 * 10**9)
     assert main([*quick, "--hidden", "2000000", "--out", str(tmp_path / "m.safetensors")]) == 1
@@ -286,7 +286,7 @@ def test_a_network_too_large_for_memory_is_refused_with_its_size(tmp_path, quick
 
 
 def test_training_bytes_by_hand():
-    from barenet.memory import parameter_count, training_bytes
+    from barenet.experiment.memory import parameter_count, training_bytes
 
     assert parameter_count([784, 512, 512, 10]) == 784 * 512 + 512 + 512 * 512 + 512 + 512 * 10 + 10
     params = parameter_count([4, 3, 2])  # 15 + 8 = 23
@@ -356,7 +356,7 @@ def disk_full(*args, **kwargs):
 
 def test_a_plot_that_cannot_be_written_is_one_line_and_the_model_stays(tmp_path, quick, capsys,
                                                                         monkeypatch):
-    from barenet import plots
+    from barenet.experiment import plots
 
     monkeypatch.setattr(plots, "atomic_write", disk_full)
     out = tmp_path / "m.safetensors"

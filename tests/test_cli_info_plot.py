@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from barenet import modelfile, plots
 from barenet.cli import main
+from barenet.experiment import plots
 from barenet.nn import Dense, ReLU, Sequential
 from barenet.nn.training import History
+from barenet.saving import modelfile
 from model_fixtures import bad_model_files, train_tiny
 
 HISTORY_KEYS = {"epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"}

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from barenet.cli import main
-from barenet.images import prepare_image
+from barenet.digits import prepare_image
 from photo_digits import load_mnist, write_photos
 from web_fixtures import web_model
 
@@ -198,7 +198,7 @@ def test_imports_stay_light(model, photos):
     paths, _, _ = photos
     code = ("import sys; from barenet.cli import main; "
             "status = main(['predict', sys.argv[1], sys.argv[2]]); "
-            "heavy = [m for m in ('matplotlib', 'tqdm', 'barenet.data', 'barenet.splits', "
+            "heavy = [m for m in ('matplotlib', 'tqdm', 'barenet.data', 'barenet.experiment.splits', "
             "'barenet.web.server', 'http.server') if m in sys.modules]; "
             "print('HEAVY', heavy); sys.exit(status)")
     result = subprocess.run([sys.executable, "-c", code, str(path), str(paths[0])], capture_output=True,

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from safetensors.numpy import load_file
 
-from barenet import modelfile
 from barenet.cli import main, train_progress
+from barenet.saving import modelfile
 
 # (augmentation off: these tests are about the command, and 2,500 images train faster unchanged)
 SMALL = ["--hidden", "32", "--val-size", "500", "--batch-size", "64", "--augment", "none", "--quiet",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from barenet import modelfile
 from barenet.cli import main
-from barenet.config import TrainingConfig
 from barenet.errors import ConfigError
+from barenet.experiment.config import TrainingConfig
 from barenet.nn import SGD, Callback, Dense, Sequential, SoftmaxCrossEntropy, fit
 from barenet.nn.training import epochs_for_steps
+from barenet.saving import modelfile
 
 
 class BatchCounter(Callback):

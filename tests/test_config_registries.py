@@ -9,8 +9,8 @@ import pytest
 
 from barenet import nn
 from barenet.cli import build_parser
-from barenet.config import HEADS, TrainingConfig, build, build_optimizer, build_schedule
 from barenet.errors import ConfigError
+from barenet.experiment.config import HEADS, TrainingConfig, build, build_optimizer, build_schedule
 
 
 def gradcheck_losses() -> list[str]:

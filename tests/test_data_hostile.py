@@ -14,7 +14,7 @@ import pytest
 from barenet.data import load_dataset
 from barenet.data.idx import write_idx
 from barenet.errors import DataError
-from barenet.splits import validation_size
+from barenet.experiment.splits import validation_size
 from data_helpers import closed_port_url, snapshot, tiny_arrays
 from test_data_csv import csv_text
 

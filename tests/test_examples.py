@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from barenet import modelfile, nn
+from barenet import nn
 from barenet.cli import main
-from barenet.config import TrainingConfig, build, load_toml
+from barenet.experiment.config import TrainingConfig, build, load_toml
+from barenet.saving import modelfile
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "tutorials.py"

@@ -11,7 +11,7 @@ import pytest
 
 from barenet.cli import main
 from barenet.data.prepare import to_float01
-from barenet.modelfile import load
+from barenet.saving.modelfile import load
 
 pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
@@ -77,8 +77,8 @@ def test_bad_inputs_are_one_line_and_leave_files_alone(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_batchnorm_model_exports_with_its_running_statistics(tmp_path, mnist):
-    from barenet.modelfile import TrainedModel, save
     from barenet.nn import Adam, BatchNorm, Dense, Dropout, ReLU, Sequential, SoftmaxCrossEntropy, fit
+    from barenet.saving.modelfile import TrainedModel, save
 
     rng = np.random.default_rng(0)
     model = Sequential([Dense(784, 64, rng=rng), BatchNorm(64), ReLU(), Dropout(0.1, rng=rng),

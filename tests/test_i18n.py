@@ -41,8 +41,9 @@ def test_every_message_in_the_source_has_a_chinese_translation():
     translated = set()
     for po in catalogues():
         with po.open("rb") as handle:
-            translated |= {m.id if isinstance(m.id, str) else m.id[0]
-                           for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+            for m in read_po(handle):
+                if m.id and m.string and not m.fuzzy:  # a plural message: (singular, plural)
+                    translated |= {m.id} if isinstance(m.id, str) else set(m.id)
     missing = {message: where for message, where in messages_in_source().items()
                if message not in translated}
     assert not missing, f"messages without a Chinese translation (add them to a .po): {missing}"

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from barenet.digits.read import load_image
 from barenet.errors import ImageError
-from barenet.images.read import load_image
 from web_fixtures import web_model
 
 

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from barenet.digits import mnist_style
+from barenet.digits.components import label_components
+from barenet.digits.ink import find_ink
+from barenet.digits.normalise import mnist_style_with_notes
 from barenet.errors import ImageError
-from barenet.images import mnist_style
-from barenet.images.components import label_components
-from barenet.images.ink import find_ink
-from barenet.images.normalise import mnist_style_with_notes
 from photo_digits import load_mnist
 
 ROWS = np.arange(28)
@@ -193,11 +193,11 @@ def test_uint8_pages_are_read_as_bytes(mnist):
 
 
 def test_importing_images_stays_light():
-    """`barenet predict` must answer in 0.5 s: no matplotlib, no SciPy behind barenet.images."""
+    """`barenet predict` must answer in 0.5 s: no matplotlib, no SciPy behind barenet.digits."""
     import subprocess
     import sys
 
-    code = "import sys, barenet.images; print(sorted({'matplotlib', 'scipy'} & set(sys.modules)))"
+    code = "import sys, barenet.digits; print(sorted({'matplotlib', 'scipy'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from barenet.images import prepare_image
+from barenet.digits import prepare_image
 from photo_digits import FORMATS, load_mnist, photo_files, write_photos
 
 ROWS = np.arange(28)

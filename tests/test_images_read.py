@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from barenet.digits import from_canvas_rgba, load_image, mnist_style, prepare_image
 from barenet.errors import ConfigError, ImageError
-from barenet.images import from_canvas_rgba, load_image, mnist_style, prepare_image
 from photo_digits import load_mnist
 
 PAPER, INK = 0.92, 0.12

@@ -1,4 +1,4 @@
-"""barenet.metrics: a hand-worked case, agreement with scikit-learn, and division by zero."""
+"""barenet.experiment.metrics: a hand-worked case, agreement with scikit-learn, and division by zero."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from barenet import metrics
+from barenet.experiment import metrics
 
 
 def test_hand_worked_three_classes():

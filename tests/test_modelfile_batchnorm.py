@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from safetensors.numpy import load_file, save_file
 
-from barenet import modelfile
 from barenet.errors import ModelFileError
 from barenet.nn import Adam, BatchNorm, Dense, ReLU, Sequential, SoftmaxCrossEntropy, fit
+from barenet.saving import modelfile
 
 
 def trained_bn_model():

@@ -10,9 +10,9 @@ import sys
 import numpy as np
 import pytest
 
-from barenet import modelfile
 from barenet.cli import main
 from barenet.errors import ModelFileError
+from barenet.saving import modelfile
 from hostile_models import HOSTILE_EDITS, edited, model_bytes, tiny_record_and_tensors
 
 

@@ -1,4 +1,4 @@
-"""barenet.plots: every figure is a real PNG of the right size, with the content it promises."""
+"""barenet.experiment.plots: every figure is a real PNG of the right size, with the content it promises."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from barenet import plots
+from barenet.experiment import plots
 from barenet.nn.training import History
 
 
@@ -152,7 +152,7 @@ def test_mistakes_gallery_without_mistakes(tmp_path):
 
 def test_evaluation_figure_combines_both(tmp_path):
     images, true, predicted, confidence = synthetic_mistakes()
-    from barenet.metrics import confusion_matrix
+    from barenet.experiment.metrics import confusion_matrix
 
     cm = confusion_matrix(true, predicted, 10)
     rgb = pixels(plots.evaluation(cm, [str(i) for i in range(10)], images, true, predicted, confidence,
@@ -167,7 +167,7 @@ def test_plots_leave_pyplot_alone(tmp_path):
     # A fresh interpreter: plotting must neither import pyplot nor open a window.
     code = textwrap.dedent(f"""
         import sys
-        from barenet import plots
+        from barenet.experiment import plots
         assert "matplotlib" not in sys.modules  # imported lazily
         plots.learning_curves([{{"epoch": 1, "train_loss": 1.0, "train_accuracy": 0.5}}],
                               {str(tmp_path / "c.png")!r})

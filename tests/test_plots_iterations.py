@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from barenet import modelfile, plots
 from barenet.cli import main
+from barenet.experiment import plots
 from barenet.nn.training import History
+from barenet.saving import modelfile
 
 
 def records(n: int, accuracy: float = 0.9, validation: bool = True) -> list[dict]:

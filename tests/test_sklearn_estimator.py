@@ -115,7 +115,7 @@ def test_grid_search_on_a_two_worker_dask_cluster(digits):
 
 
 def test_saves_a_barenet_model_file(tmp_path, digits):
-    from barenet.modelfile import load
+    from barenet.saving.modelfile import load
 
     x, y = digits
     clf = BarenetClassifier(hidden=(32,), epochs=5, random_state=0).fit(x, y)

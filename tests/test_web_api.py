@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from barenet.modelfile import TrainedModel
+from barenet.digits.recognize import Recognizer
 from barenet.nn import Dense, ReLU, Sequential
-from barenet.recognize import Recognizer
+from barenet.saving.modelfile import TrainedModel
 from barenet.web import api
 from barenet.web.server import MAX_BODY
 from photo_digits import load_mnist

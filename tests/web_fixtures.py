@@ -24,11 +24,11 @@ from urllib.parse import urlsplit
 import numpy as np
 from PIL import Image
 
-from barenet import modelfile
-from barenet.config import TrainingConfig, build
+from barenet.experiment.config import TrainingConfig, build
+from barenet.experiment.splits import make_splits
 from barenet.nn import fit
 from barenet.nn.training import evaluate
-from barenet.splits import make_splits
+from barenet.saving import modelfile
 from barenet.web.server import make_server
 
 _cache: dict[str, tuple[Path, modelfile.TrainedModel]] = {}

@@ -8,7 +8,8 @@ keep its own catalogue (`cli.po`, `exercises.po`, …); they are chained into on
 two parts never edit the same file.
 
 The language is chosen, first match wins, by
-    `set_language("zh")`     (the command line's `--lang`)
+    `with speaking("zh"):`   (the command line's `--lang`; for the current thread only)
+    `set_language("zh")`     (for the whole process)
     BARENET_LANG             ("zh", "zh_CN", "en", …)
     LC_ALL, LC_MESSAGES, LANG (the POSIX locale: "zh_CN.UTF-8" → Chinese)
 and is English otherwise. Messages are looked up when `_` is called, not when a module is
@@ -20,6 +21,9 @@ from __future__ import annotations
 import gettext
 import os
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -29,6 +33,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES: dict[str, str | None] = {"en": None, "zh": "zh_CN"}
 
 _chosen: str | None = None
+_here = threading.local()  # speaking(): a language for the current thread only
 
 
 def normalise(value: str | None) -> str | None:
@@ -43,6 +48,9 @@ def normalise(value: str | None) -> str | None:
 
 def language() -> str:
     """The language in use: "en" or "zh" (see the module docstring for how it is chosen)."""
+    pinned = getattr(_here, "lang", None)
+    if pinned is not None:
+        return pinned
     if _chosen is not None:
         return _chosen
     for variable in ("BARENET_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
@@ -55,13 +63,31 @@ def language() -> str:
 def set_language(lang: str | None) -> None:
     """Speak `lang` ("en", "zh", "zh_CN", …) from now on; None goes back to the environment."""
     global _chosen
-    if lang is None:
-        _chosen = None
-        return
+    _chosen = None if lang is None else spoken(lang)
+
+
+def spoken(lang: str) -> str:
+    """"zh_CN" -> "zh": the code of a language barenet speaks; ValueError for any other."""
     code = normalise(lang)
     if code is None:
         raise ValueError(f"unknown language {lang!r}: barenet speaks {', '.join(LANGUAGES)}")
-    _chosen = code
+    return code
+
+
+@contextmanager
+def speaking(lang: str | None) -> Iterator[None]:
+    """Speak `lang` in this thread inside the block (None: as before), then as before it.
+
+    Thread by thread, so that the drawing page's server answers in English (its page translates)
+    while its console speaks the user's language.
+    """
+    before = getattr(_here, "lang", None)
+    if lang is not None:
+        _here.lang = spoken(lang)
+    try:
+        yield
+    finally:
+        _here.lang = before
 
 
 @cache

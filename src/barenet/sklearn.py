@@ -9,7 +9,7 @@ optimizer, learning rate, batch size, epochs, early stopping on a held-out fract
 when the training loss stalls, `random_state`; `fit`, `partial_fit`, `predict`,
 `predict_proba`, `score`; `classes_`, `n_features_in_`, `loss_curve_`, `n_iter_`), so it drops
 into a `Pipeline`, `GridSearchCV` or `cross_val_score`. Under the hood it is the network
-`barenet train` builds (`barenet.config.build`), trained by `barenet.nn.fit` in float32:
+`barenet train` builds (`barenet.experiment.config.build`), trained by `barenet.nn.fit` in float32:
 
     x (N, n_features) float32 → Dense → activation → [Dropout] → … → Dense → softmax → p (N, K)
     loss: softmax cross-entropy on the classes' indices 0 … K−1 (`classes_` maps them back)
@@ -28,18 +28,22 @@ from __future__ import annotations
 
 import contextlib
 import math
+from numbers import Integral, Real
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from barenet.config import TrainingConfig, build
-from barenet.nn import Callback, History, Sequential, fit
+from barenet.errors import ConfigError
+from barenet.experiment.config import MAX_EPOCHS, TrainingConfig, build
+from barenet.i18n import _
+from barenet.nn import ACTIVATIONS, OPTIMIZERS, Callback, History, Sequential, fit
 
 
 class _StopWhenLossStalls(Callback):
@@ -83,6 +87,27 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
     batch_size_ (the batch size used), best_validation_score_ (with early stopping).
     """
 
+    # scikit-learn's convention: the types and ranges of the parameters, checked by `fit` (not by
+    # __init__ or set_params); then every value goes through the one validation `barenet train`
+    # and TOML files use (TrainingConfig.validate), so the API accepts exactly what the CLI does.
+    _parameter_constraints: ClassVar[dict] = {
+        "hidden": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "schedule": [StrOptions({"constant", "cosine", "step", "exponential"})],  # per epoch
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, MAX_EPOCHS, closed="both")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
     def __init__(
         self,
         hidden: tuple[int, ...] = (100,),
@@ -120,6 +145,7 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
     # -- fitting ---------------------------------------------------------------------------------
     def fit(self, X: Any, y: Any) -> BarenetClassifier:
         """Train a fresh network on X: (n_samples, n_features), y: (n_samples,) labels of any type."""
+        self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float32, order="C")
         check_classification_targets(y)
         self.classes_ = unique_labels(y)
@@ -129,30 +155,41 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> BarenetClassifier:
         """One epoch over (X, y); the first call needs `classes`, every class that will ever appear."""
         first = not hasattr(self, "classes_")
+        if first:
+            self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float32, order="C", reset=first)
         check_classification_targets(y)
         if first:
             if classes is None:
-                raise ValueError("the first call to partial_fit needs classes=, every class that "
-                                 "will ever appear (for example classes=np.unique(y_all))")
+                raise ValueError(_("the first call to partial_fit needs classes=, every class that "
+                                   "will ever appear (for example classes=np.unique(y_all))"))
             self.classes_ = unique_labels(classes)
             self._start(X.shape[1])
         elif classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
-            raise ValueError(f"classes={list(classes)} differs from the first call's {list(self.classes_)}")
+            raise ValueError(_("classes={classes} differs from the first call's {first}").format(
+                                 classes=list(classes), first=list(self.classes_)))
         unseen = np.setdiff1d(unique_labels(y), self.classes_)
         if unseen.size:
-            raise ValueError(f"y holds classes {list(unseen)} that are not in classes_ "
-                             f"{list(self.classes_)}; pass every class on the first call")
+            raise ValueError(_("y holds classes {unseen} that are not in classes_ {classes}; pass "
+                               "every class on the first call").format(
+                                 unseen=list(unseen), classes=list(self.classes_)))
         return self._train(X, self._indices(y), epochs=self.n_iter_ + 1, stop=False)
 
     def _config(self, epochs: int, seed: int, batch_size: int = 200) -> TrainingConfig:
-        """The `barenet train` settings of this network (no augmentation: fit sees X as given)."""
-        return TrainingConfig(
-            hidden=[int(h) for h in self.hidden], activation=[self.activation], dropout=float(self.dropout),
-            optimizer=self.optimizer, lr=float(self.lr), weight_decay=float(self.weight_decay),
-            schedule=self.schedule, epochs=max(int(epochs), 1), seed=seed, val_size=0,
-            batch_size=batch_size, augment=[],
+        """The `barenet train` settings of this network (no augmentation: fit sees X as given),
+        checked by TrainingConfig.validate; ValueError naming the parameter if one is invalid."""
+        hidden = [self.hidden] if isinstance(self.hidden, Integral) else list(self.hidden)
+        config = TrainingConfig(
+            hidden=[_plain(h) for h in hidden], activation=[self.activation],
+            dropout=_plain(self.dropout), optimizer=self.optimizer, lr=_plain(self.lr),
+            weight_decay=_plain(self.weight_decay), schedule=self.schedule,
+            epochs=max(int(epochs), 1), seed=seed, val_size=0, batch_size=batch_size, augment=[],
         )
+        try:
+            config.validate(type(self).__name__)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return config
 
     def _start(self, n_features: int) -> None:
         """A freshly initialised network for `n_features` inputs and len(classes_) outputs.
@@ -160,10 +197,12 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
         Its seed (weights, shuffling, dropout, the early-stopping split) is drawn from random_state.
         """
         if len(self.classes_) < 2:
-            raise ValueError(f"only one class ({self.classes_[0]!r}) in y: a classifier needs at "
-                             "least two classes to learn to tell apart")
+            raise ValueError(_("only one class ({label!r}) in y: a classifier needs at least two "
+                               "classes to learn to tell apart").format(
+                                 label=self.classes_[0]))
         self.seed_ = seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         config = self._config(self.epochs, seed)
+        self._network = config.to_dict()  # what was built: set_params after fit changes no network
         self.model_, self._loss, self._optimizer, self._schedule = build(config, n_features,
                                                                          len(self.classes_))
         self.history_ = History()
@@ -212,13 +251,20 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
 
     def save(self, path: str | Path) -> Path:
         """Write the trained network as a barenet model file (safetensors + JSON metadata)."""
-        from barenet.modelfile import TrainedModel, save
+        from barenet.saving.modelfile import TrainedModel, save
 
         check_is_fitted(self)
-        config = self._config(self.n_iter_, self.seed_, self.batch_size_).to_dict()
+        config = {**self._fitted_config().to_dict(), "epochs": max(self.n_iter_, 1),
+                  "batch_size": self.batch_size_}
         trained = TrainedModel(self.model_, config=config, class_names=[str(c) for c in self.classes_],
                                history=self.history_, dataset={"name": "scikit-learn"})
         return save(path, trained)
+
+    def _fitted_config(self) -> TrainingConfig:
+        """The settings the fitted network was built with (not the parameters as set since)."""
+        if getattr(self, "_network", None) is not None:
+            return TrainingConfig.from_dict(self._network, "the fitted network")
+        return self._config(self.epochs, self.seed_)  # a pickle of an older barenet
 
     def _threads(self) -> contextlib.AbstractContextManager:
         if self.n_threads is None:
@@ -242,12 +288,21 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
         super().__setstate__(state)
         if parameters is None:
             return
-        config = self._config(self.epochs, self.seed_)
+        config = self._fitted_config()
         self.model_, self._loss, self._optimizer, self._schedule = build(config, self.n_features_in_,
                                                                          len(self.classes_))
         _copy_parameters(parameters, self.model_)
         self._optimizer.load_state_dict(optimizer_state)
         self._inference = _float64_copy(self.model_)
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy number as the Python int or float TrainingConfig checks; anything else as it is."""
+    if isinstance(value, (bool, np.bool_)):
+        return value
+    if isinstance(value, Integral):
+        return int(value)
+    return float(value) if isinstance(value, Real) else value
 
 
 def _copy_parameters(source: dict[str, np.ndarray], model: Sequential) -> None:

@@ -20,7 +20,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
+from barenet.cli.columns import left, right, width
+from barenet.i18n import _
 
 SPLITS = ("test", "val", "train")
 
@@ -29,21 +31,24 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet evaluate` and its flags."""
     parser = subparsers.add_parser(
         "evaluate",
-        help=COMMANDS["evaluate"],
-        description="Score a saved model on the test (or validation, or training) split of the data "
-        "it was trained on, rebuilt from its recorded configuration and normalisation.",
+        help=summary("evaluate"),
+        description=_("Score a saved model on the test (or validation, or training) split of the "
+                      "data it was trained on, rebuilt from its recorded configuration and "
+                      "normalisation."),
     )
-    parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
+    parser.add_argument("model", metavar="MODEL", help=_("a model file written by `barenet train`"))
     parser.add_argument("--split", choices=SPLITS, default="test",
-                        help="which split to score (default: test; val = the held-out validation set)")
+                        help=_("which split to score (default: test; val = the held-out validation "
+                               "set)"))
     parser.add_argument("--data-dir", metavar="DIR", default=None,
-                        help="directory of the dataset files (default: the one recorded at training, "
-                        "else $BARENET_DATA_DIR, else the bundled copy)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
+                        help=_("directory of the dataset files (default: the one recorded at "
+                               "training, else $BARENET_DATA_DIR, else the bundled copy)"))
+    parser.add_argument("--json", action="store_true", help=_("print one JSON object instead of a report"))
     parser.add_argument("--plot", metavar="FILE.png", default=None,
-                        help="also draw the confusion matrix and the most confident mistakes to FILE.png")
+                        help=_("also draw the confusion matrix and the most confident mistakes to "
+                               "FILE.png"))
     parser.add_argument("--mistakes", type=int, default=25, metavar="N",
-                        help="how many mistakes the --plot gallery shows (default: 25)")
+                        help=_("how many mistakes the --plot gallery shows (default: 25)"))
     return parser
 
 
@@ -80,24 +85,30 @@ def raw_pixels(x, normalization: dict | None):
 
 def score(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     """Load, rebuild the data, predict and score; (report for the user, arrays for the plot)."""
-    from barenet import metrics, modelfile
-    from barenet.config import TrainingConfig, build
     from barenet.errors import DataError
+    from barenet.experiment import metrics
+    from barenet.experiment.config import TrainingConfig, build
+    from barenet.experiment.splits import align_classes
     from barenet.nn.training import evaluate
+    from barenet.saving import modelfile
 
     trained = modelfile.load(args.model)
     model = trained.model
-    config = TrainingConfig.from_dict(trained.config, source=f"{args.model}: recorded configuration")
+    config = TrainingConfig.from_dict(trained.config, source=_("{model}: recorded configuration")
+                                      .format(model=args.model))
     splits, notes = held_out_data(args, trained, config)
     x, y = splits.split(args.split)
-    _, loss, _, _ = build(config, model.input_size(), model.output_size())
+    y = align_classes(y, splits.class_names, trained.class_names)  # by name, not by position
+    loss = build(config, model.input_size(), model.output_size())[1]
     mean_loss, accuracy = evaluate(model, loss, x, y)
-    _, predicted, confidence = predictions(model, x)
+    predicted, confidence = predictions(model, x)[1:]
     report = metrics.classification_report(y, predicted, n_classes=len(splits.class_names))
     # evaluate() and the argmax of predict_proba must agree; they differ only if a NaN crept in.
     if abs(accuracy - report["accuracy"]) > 1e-9:
-        raise DataError(f"inconsistent predictions on the {args.split} split (accuracy {accuracy} from "
-                        f"the loss vs {report['accuracy']} from the probabilities); re-train the model")
+        raise DataError(_("inconsistent predictions on the {split} split (accuracy {accuracy} from "
+                          "the loss vs {from_probabilities} from the probabilities); re-train the "
+                          "model").format(split=args.split, accuracy=accuracy,
+                                          from_probabilities=report["accuracy"]))
     result = {
         "model": str(args.model),
         "architecture": model.describe(),
@@ -121,7 +132,7 @@ def held_out_data(args: argparse.Namespace, trained: Any, config: Any) -> tuple[
     cannot read (other image size, other number of classes).
     """
     from barenet.errors import ConfigError, DataError
-    from barenet.splits import make_splits
+    from barenet.experiment.splits import make_splits
 
     model = trained.model
     splits = make_splits(config, data_dir=args.data_dir, progress=False,
@@ -129,19 +140,23 @@ def held_out_data(args: argparse.Namespace, trained: Any, config: Any) -> tuple[
     notes = list(splits.notes)
     recorded = (trained.dataset or {}).get("sha256")
     if recorded and recorded != splits.dataset.sha256:
-        notes.append(f"the data in {splits.dataset.directory} differs from the data the model was "
-                     "trained on (other checksums); the scores are not comparable with its recorded ones")
-    x, _ = splits.split(args.split)
+        notes.append(_("the data in {directory} differs from the data the model was trained on "
+                       "(other checksums); the scores are not comparable with its recorded "
+                       "ones").format(directory=splits.dataset.directory))
+    x = splits.split(args.split)[0]
     if len(x) == 0:
-        raise ConfigError(f"the {args.split} split is empty (the model was trained with val_size = "
-                          f"{config.val_size}); choose --split test")
+        raise ConfigError(_("the {split} split is empty (the model was trained with val_size = "
+                            "{val_size}); choose --split test").format(split=args.split,
+                                                                       val_size=config.val_size))
     if x.shape[1] != model.input_size():
-        raise DataError(f"the {config.dataset} images have {x.shape[1]} pixels but the model takes "
-                        f"{model.input_size()} inputs; pass the dataset it was trained on")
+        raise DataError(_("the {dataset} images have {pixels} pixels but the model takes {inputs} "
+                          "inputs; pass the dataset it was trained on").format(
+                            dataset=config.dataset, pixels=x.shape[1], inputs=model.input_size()))
     k = len(splits.class_names)
     if model.output_size() != k and not (model.output_size() == 1 and k == 2):
-        raise DataError(f"the data has {k} classes but the model has {model.output_size()} outputs; "
-                        "pass the dataset it was trained on")
+        raise DataError(_("the data has {classes} classes but the model has {outputs} outputs; "
+                          "pass the dataset it was trained on").format(classes=k,
+                                                                       outputs=model.output_size()))
     return splits, notes
 
 
@@ -170,36 +185,40 @@ def scores(report: dict[str, Any], mean_loss: float, loss_function: str,
 
 def confusion_table(cm: list[list[int]], names: list[str]) -> str:
     """The confusion matrix as aligned text: one row per true class, one column per prediction."""
-    corner = "true \\ predicted"
-    width = max(max(len(str(v)) for row in cm for v in row), max(len(n) for n in names), 3)
-    label = max(max(len(n) for n in names), len(corner))
-    lines = [f"{corner:<{label}}  " + " ".join(f"{n:>{width}}" for n in names)]
+    corner = _("true \\ predicted")
+    cell = max(max(len(str(v)) for row in cm for v in row), max(width(n) for n in names), 3)
+    label = max(max(width(n) for n in names), width(corner))
+    lines = [left(corner, label) + "  " + " ".join(right(n, cell) for n in names)]
     for name, row in zip(names, cm, strict=True):
-        lines.append(f"{name:<{label}}  " + " ".join(f"{v:>{width}}" for v in row))
+        lines.append(left(name, label) + "  " + " ".join(f"{v:>{cell}}" for v in row))
     return "\n".join(lines)
 
 
 def text_report(result: dict[str, Any]) -> str:
     """The human-readable report."""
     names = [str(c) for c in result["class_names"]]
+    n, correct = result["n"], result["correct"]
     lines = [
-        f"model     {result['model']}  ({result['architecture']})",
-        f"data      {result['dataset']} {result['split']} split, {result['n']:,} images "
-        f"from {result['data_dir']}",
-        f"accuracy  {result['accuracy']:.2%}  ({result['correct']:,} of {result['n']:,} right, "
-        f"{result['n'] - result['correct']:,} wrong)",
-        f"loss      {result['loss']:.4f}  (mean {result['loss_function']})",
+        _("model     {model}  ({architecture})").format(model=result["model"],
+                                                       architecture=result["architecture"]),
+        _("data      {dataset} {split} split, {n:,} images from {directory}").format(
+            dataset=result["dataset"], split=result["split"], n=n, directory=result["data_dir"]),
+        _("accuracy  {accuracy:.2%}  ({correct:,} of {n:,} right, {wrong:,} wrong)").format(
+            accuracy=result["accuracy"], correct=correct, n=n, wrong=n - correct),
+        _("loss      {loss:.4f}  (mean {function})").format(loss=result["loss"],
+                                                          function=result["loss_function"]),
         "",
     ]
-    cw = max(len("class"), max(len(n) for n in names), len("macro"))
-    lines.append(f"{'class':<{cw}}  precision  recall      f1  support")
+    class_, macro_ = _("class"), _("macro")
+    cw = max(width(class_), max(width(name) for name in names), width(macro_))
+    lines.append(left(class_, cw) + _("  precision  recall      f1  support"))
     for row in result["per_class"]:
-        lines.append(f"{row['class']:<{cw}}  {row['precision']:9.4f}  {row['recall']:6.4f}  "
+        lines.append(left(str(row["class"]), cw) + f"  {row['precision']:9.4f}  {row['recall']:6.4f}  "
                      f"{row['f1']:6.4f}  {row['support']:7,}")
     macro = result["macro"]
-    lines.append(f"{'macro':<{cw}}  {macro['precision']:9.4f}  {macro['recall']:6.4f}  "
-                 f"{macro['f1']:6.4f}  {result['n']:7,}")
-    lines += ["", "confusion matrix (rows: true class, columns: predicted class)",
+    lines.append(left(macro_, cw) + f"  {macro['precision']:9.4f}  {macro['recall']:6.4f}  "
+                 f"{macro['f1']:6.4f}  {n:7,}")
+    lines += ["", _("confusion matrix (rows: true class, columns: predicted class)"),
               confusion_table(result["confusion_matrix"], names)]
     return "\n".join(lines)
 
@@ -212,31 +231,34 @@ def run(args: argparse.Namespace) -> int:
     from barenet.errors import ConfigError
 
     if not 1 <= args.mistakes <= 100:
-        raise ConfigError(f"--mistakes {args.mistakes}: expected 1 to 100 images")
+        raise ConfigError(_("--mistakes {n}: expected 1 to 100 images").format(n=args.mistakes))
     if args.plot:  # checked before the work: a FIFO or a device is never replaced
         from barenet.files import check_output_path
 
         check_output_path(args.plot, "--plot", suffix=".png")
     result, arrays = score(args)
     if args.plot:
-        from barenet import plots
+        from barenet.experiment import plots
 
         images = raw_pixels(arrays["x"], arrays["normalization"])
         try:
             path = plots.evaluation(arrays["cm"], result["class_names"], images, arrays["y"],
                                     arrays["predicted"], arrays["confidence"], args.plot, n=args.mistakes)
         except OSError as exc:
-            raise ConfigError(f"--plot {args.plot}: cannot write the figure ({exc.strerror or exc}); "
-                              "choose a writable path") from None
+            raise ConfigError(_("--plot {path}: cannot write the figure ({reason}); choose a "
+                                "writable path").format(path=args.plot,
+                                                        reason=exc.strerror or exc)) from None
         except ValueError as exc:  # e.g. inputs that are not square images
-            raise ConfigError(f"--plot {args.plot}: cannot draw this model's data ({exc})") from None
+            raise ConfigError(_("--plot {path}: cannot draw this model's data ({reason})").format(
+                path=args.plot, reason=exc)) from None
         result["plot"] = str(path)
     for note in result["notes"]:
-        print(note if note.startswith("note:") else f"note: {note}", file=sys.stderr)
+        print(note if note.startswith(("note:", _("note: "))) else _("note: {note}").format(note=note),
+              file=sys.stderr)
     if args.json:
         print(json.dumps(result))
     else:
         print(text_report(result))
         if args.plot:
-            print(f"\nplot      {result['plot']}")
+            print("\n" + _("plot      {path}").format(path=result["plot"]))
     return 0

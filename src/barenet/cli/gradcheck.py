@@ -10,10 +10,10 @@ Compares every parameter's backprop gradient (and the input's) with central diff
 error, the entries that disagree most (backprop and numeric side by side), and a verdict; exit
 status 0 when every error is below the tolerance, 1 otherwise.
 
-Without --model, a small network is built by `barenet.config.build` (the builder `train` uses)
+Without --model, a small network is built by `barenet.experiment.config.build` (the builder `train` uses)
 from a seeded Generator, with a random batch. `--loss` takes the names `train --loss` takes (the
 engine's LOSSES), `--output` as in `train` (default: softmax for the cross-entropies, sigmoid for
-binary_cross_entropy and mse); see `barenet.config` for what each pair ends the network with.
+binary_cross_entropy and mse); see `barenet.experiment.config` for what each pair ends the network with.
 Hidden layers are Dense → activation (→ Dropout with --dropout; its mask is drawn once and then
 frozen, so the loss is one fixed function of θ). Biases start N(0, 0.5²) rather than 0, so that a
 layer whose inputs are all 0 cannot put the next ReLU exactly on its kink, where no derivative
@@ -32,9 +32,11 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from barenet.cli import COMMANDS
-from barenet.config import ACTIVATIONS, OUTPUTS
+from barenet.cli import summary
+from barenet.cli.columns import left, width
 from barenet.errors import ConfigError
+from barenet.experiment.config import ACTIVATIONS, OUTPUTS
+from barenet.i18n import _
 
 # --output when not given: what each loss usually ends in (else the first output config allows).
 DEFAULT_OUTPUT = {"softmax_cross_entropy": "softmax", "cross_entropy": "softmax",
@@ -43,6 +45,7 @@ DEFAULT_OUTPUT = {"softmax_cross_entropy": "softmax", "cross_entropy": "softmax"
 NETWORK_FLAGS = {"hidden": "5,4", "activation": "relu", "loss": "softmax_cross_entropy",
                  "output": None, "inputs": 6, "classes": 3, "batch": 4, "dropout": 0.0}
 MODEL_SAMPLE = 20
+FULL_CHECK = 20_000  # parameters checked entry by entry by default; above, MODEL_SAMPLE per array
 SIDE_BY_SIDE = 2  # entries shown per array: the largest disagreements
 
 
@@ -67,45 +70,45 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
     p = subparsers.add_parser(
         "gradcheck",
-        help=COMMANDS["gradcheck"],
-        description="Compare each parameter's gradient from backpropagation with central "
-        "differences, in float64, on a small random network or (--model) a trained one; print the "
-        "relative errors, the values side by side and a verdict. Exit status 0 when every error is "
-        "below --tolerance, 1 otherwise.",
+        help=summary("gradcheck"),
+        description=_("Compare each parameter's gradient from backpropagation with central "
+                      "differences, in float64, on a small random network or (--model) a trained "
+                      "one; print the relative errors, the values side by side and a verdict. Exit "
+                      "status 0 when every error is below --tolerance, 1 otherwise."),
     )
-    net = p.add_argument_group("a random network (without --model)")
+    net = p.add_argument_group(_("a random network (without --model)"))
     net.add_argument("--hidden", metavar="SIZES",
-                     help="hidden layer sizes, comma-separated ('' for none; default 5,4)")
+                     help=_("hidden layer sizes, comma-separated ('' for none; default 5,4)"))
     net.add_argument("--activation", metavar="NAME[,NAME...]",
-                     help=f"{', '.join(ACTIVATIONS)}: one for every hidden layer, or one per layer "
-                     "(default relu)")
+                     help=_("{names}: one for every hidden layer, or one per layer (default "
+                            "relu)").format(names=", ".join(ACTIVATIONS)))
     net.add_argument("--loss", choices=list(LOSSES),
-                     help="the loss, as in `train --loss` (default softmax_cross_entropy)")
+                     help=_("the loss, as in `train --loss` (default softmax_cross_entropy)"))
     net.add_argument("--output", choices=OUTPUTS,
-                     help="the output, as in `train --output` (default: softmax for the "
-                     "cross-entropies, sigmoid for binary_cross_entropy and mse)")
-    net.add_argument("--inputs", type=int, metavar="N", help="input features (default 6)")
-    net.add_argument("--classes", type=int, metavar="K", help="output units (default 3)")
-    net.add_argument("--batch", type=int, metavar="N", help="batch size (default 4)")
+                     help=_("the output, as in `train --output` (default: softmax for the "
+                            "cross-entropies, sigmoid for binary_cross_entropy and mse)"))
+    net.add_argument("--inputs", type=int, metavar="N", help=_("input features (default 6)"))
+    net.add_argument("--classes", type=int, metavar="K", help=_("output units (default 3)"))
+    net.add_argument("--batch", type=int, metavar="N", help=_("batch size (default 4)"))
     net.add_argument("--dropout", type=float, metavar="P",
-                     help="dropout after every hidden activation, mask frozen (default 0: none)")
-    trained = p.add_argument_group("a trained model")
-    trained.add_argument("--model", metavar="MODEL", help="a model file written by `barenet train`")
+                     help=_("dropout after every hidden activation, mask frozen (default 0: none)"))
+    trained = p.add_argument_group(_("a trained model"))
+    trained.add_argument("--model", metavar="MODEL", help=_("a model file written by `barenet train`"))
     trained.add_argument("--images", type=int, default=8, metavar="N",
-                         help="test images of the model's dataset to check on (default 8)")
+                         help=_("test images of the model's dataset to check on (default 8)"))
     trained.add_argument("--data-dir", metavar="DIR", default=None,
-                         help="directory of the dataset (default: as recorded, else "
-                         "$BARENET_DATA_DIR, else the bundled copy)")
+                         help=_("directory of the dataset (default: as recorded, else "
+                                "$BARENET_DATA_DIR, else the bundled copy)"))
     p.add_argument("--sample", type=int, metavar="K", default=None,
-                   help=f"check K random entries of each array (default: all of a random network, "
-                   f"{MODEL_SAMPLE} of a model's)")
+                   help=_("check K random entries of each array (default: all of a random "
+                          "network, {n} of a model's)").format(n=MODEL_SAMPLE))
     p.add_argument("--seed", type=int, default=0,
-                   help="seed of the weights, the batch and the sampled entries (default 0)")
-    p.add_argument("--eps", type=float, default=1e-6, help="finite-difference step ε (default 1e-6)")
+                   help=_("seed of the weights, the batch and the sampled entries (default 0)"))
+    p.add_argument("--eps", type=float, default=1e-6, help=_("finite-difference step ε (default 1e-6)"))
     p.add_argument("--tolerance", type=float, default=1e-6,
-                   help="largest acceptable relative error (default 1e-6)")
+                   help=_("largest acceptable relative error (default 1e-6)"))
     p.add_argument("--no-progress", dest="progress", action="store_false",
-                   help="no progress bar, however long the check")
+                   help=_("no progress bar, however long the check"))
     return p
 
 
@@ -117,8 +120,8 @@ def parse_hidden(text: str) -> list[int]:
     except ValueError:
         sizes = []
     if len(sizes) != len(parts) or any(size < 1 for size in sizes):
-        raise ConfigError(f"--hidden {text!r}: expected positive integers separated by commas, "
-                          "e.g. 5,4 ('' for no hidden layer)")
+        raise ConfigError(_("--hidden {text!r}: expected positive integers separated by commas, "
+                            "e.g. 5,4 ('' for no hidden layer)").format(text=text))
     return sizes
 
 
@@ -127,19 +130,20 @@ def parse_activations(text: str, layers: int) -> list[str]:
     names = [part.strip() for part in text.split(",")]
     for name in names:
         if name not in ACTIVATIONS:
-            raise ConfigError(f"--activation: unknown activation {name!r}; choose from "
-                              f"{', '.join(ACTIVATIONS)}")
+            raise ConfigError(_("--activation: unknown activation {name!r}; choose from "
+                                "{names}").format(name=name, names=", ".join(ACTIVATIONS)))
     if len(names) == 1:
         return names * layers
     if len(names) != layers:
-        raise ConfigError(f"--activation lists {len(names)} activations for {layers} hidden layers: "
-                          "give one for all, or exactly one per layer")
+        raise ConfigError(_("--activation lists {count} activations for {layers} hidden layers: "
+                            "give one for all, or exactly one per layer").format(count=len(names),
+                                                                                 layers=layers))
     return names
 
 
 def default_output(loss: str) -> str:
     """DEFAULT_OUTPUT[loss], or the first output `config.HEADS` pairs with the loss."""
-    from barenet.config import HEADS
+    from barenet.experiment.config import HEADS
 
     return DEFAULT_OUTPUT.get(loss) or next((o for (name, o) in HEADS if name == loss), "softmax")
 
@@ -148,8 +152,9 @@ def validate(args: argparse.Namespace) -> None:
     """Range checks argparse cannot do; each failure is one ConfigError naming the option."""
     given = [f"--{name}" for name in NETWORK_FLAGS if getattr(args, name) is not None]
     if args.model is not None and given:
-        raise ConfigError(f"{', '.join(given)} describe a random network; with --model the network, "
-                          "its loss and its data are the model's: drop them or drop --model")
+        raise ConfigError(_("{flags} describe a random network; with --model the network, its "
+                            "loss and its data are the model's: drop them or drop --model").format(
+                              flags=", ".join(given)))
     if args.model is None:
         for name, default in NETWORK_FLAGS.items():
             if getattr(args, name) is None:
@@ -160,17 +165,18 @@ def validate(args: argparse.Namespace) -> None:
         counts += [("--inputs", args.inputs), ("--classes", args.classes), ("--batch", args.batch)]
     for option, value in counts:
         if value is not None and value < 1:
-            raise ConfigError(f"{option} must be at least 1, got {value}")
+            raise ConfigError(_("{option} must be at least 1, got {value}").format(option=option,
+                                                                                   value=value))
     if args.model is None and args.output == "softmax" and args.classes < 2:
-        raise ConfigError(f"--loss {args.loss} with a softmax output needs --classes ≥ 2 (a softmax "
-                          f"over one class is constant), got {args.classes}; use "
-                          "binary_cross_entropy for one unit")
+        raise ConfigError(_("--loss {loss} with a softmax output needs --classes ≥ 2 (a softmax "
+                            "over one class is constant), got {classes}; use binary_cross_entropy "
+                            "for one unit").format(loss=args.loss, classes=args.classes))
     if args.model is None and not 0 <= args.dropout < 1:
-        raise ConfigError(f"--dropout must be in [0, 1), got {args.dropout}")
-    if not args.eps > 0:
-        raise ConfigError(f"--eps must be positive, got {args.eps}")
-    if not args.tolerance > 0:
-        raise ConfigError(f"--tolerance must be positive, got {args.tolerance}")
+        raise ConfigError(_("--dropout must be in [0, 1), got {p}").format(p=args.dropout))
+    for option, value in (("--eps", args.eps), ("--tolerance", args.tolerance)):
+        if not value > 0:
+            raise ConfigError(_("{option} must be positive, got {value}").format(option=option,
+                                                                                value=value))
 
 
 def random_subject(args: argparse.Namespace) -> Subject:
@@ -178,7 +184,7 @@ def random_subject(args: argparse.Namespace) -> Subject:
     import numpy as np
 
     from barenet import nn
-    from barenet.config import TrainingConfig, build
+    from barenet.experiment.config import TrainingConfig, build
 
     hidden = parse_hidden(args.hidden)
     activations = parse_activations(args.activation, len(hidden))
@@ -186,7 +192,8 @@ def random_subject(args: argparse.Namespace) -> Subject:
                             output=args.output, bias_init="normal:0.5", dropout=args.dropout,
                             seed=args.seed)
     config.validate(source="gradcheck")
-    model, loss, _, _ = build(config, args.inputs, args.classes, dtype=np.float64)
+    sample = bounded_sample(args, [args.inputs, *hidden, args.classes])
+    model, loss = build(config, args.inputs, args.classes, dtype=np.float64)[:2]
     rng = np.random.default_rng([args.seed, 1])  # the batch: a stream apart from the weights'
     x = rng.standard_normal((args.batch, args.inputs))
     if args.loss == "binary_cross_entropy":
@@ -200,37 +207,64 @@ def random_subject(args: argparse.Namespace) -> Subject:
         model.forward(x.copy(), training=True)  # draw every mask once, then keep it
         for layer in dropouts:
             layer.frozen = True
-    mask = f", dropout {args.dropout:g} (mask frozen)" if dropouts else ""
-    return Subject(model, loss, x, y, f"gradient check of {model.describe()} with {args.loss} "
-                   "(float64)", f"a random batch of {args.batch}, seed {args.seed}{mask}",
-                   args.loss, training=bool(dropouts), sample=args.sample)
+    mask = _(", dropout {p:g} (mask frozen)").format(p=args.dropout) if dropouts else ""
+    return Subject(model, loss, x, y,
+                   _("gradient check of {network} with {loss} (float64)").format(
+                       network=model.describe(), loss=args.loss),
+                   _("a random batch of {n}, seed {seed}{mask}").format(n=args.batch, seed=args.seed,
+                                                                        mask=mask),
+                   args.loss, training=bool(dropouts), sample=sample)
+
+
+def bounded_sample(args: argparse.Namespace, sizes: list[int]) -> int | None:
+    """--sample, or on a network of more than FULL_CHECK parameters MODEL_SAMPLE entries per
+    array (every entry of 5.6 M would take hours); ConfigError before anything is allocated when
+    the float64 check cannot fit in memory."""
+    from barenet.experiment.memory import check_available, gradcheck_bytes, parameter_count
+
+    check_available(gradcheck_bytes(sizes, args.batch),
+                    _("a gradient check of {shape}").format(shape="-".join(map(str, sizes))),
+                    _("choose smaller --hidden sizes"))
+    count = parameter_count(sizes)
+    if args.sample is not None or count <= FULL_CHECK:
+        return args.sample
+    print(_("note: {count:,} parameters: checking {k} random entries of each array (every entry "
+            "would take hours); --sample K for more").format(count=count, k=MODEL_SAMPLE),
+          file=sys.stderr)
+    return MODEL_SAMPLE
 
 
 def model_subject(args: argparse.Namespace) -> Subject:
     """The trained model, its loss, and --images test images of its data, prepared as in training."""
     import numpy as np
 
-    from barenet import modelfile
     from barenet.cli.evaluate import held_out_data
-    from barenet.config import HEADS, TrainingConfig
+    from barenet.experiment.config import HEADS, TrainingConfig
     from barenet.nn import LOSSES
+    from barenet.saving import modelfile
 
     trained = modelfile.load(args.model)
     model = trained.model
-    config = TrainingConfig.from_dict(trained.config, source=f"{args.model}: recorded configuration")
+    config = TrainingConfig.from_dict(trained.config, source=_("{model}: recorded configuration")
+                                      .format(model=args.model))
     splits, notes = held_out_data(argparse.Namespace(data_dir=args.data_dir, split="test"),
                                   trained, config)
     for note in notes:
-        print(note if note.startswith("note:") else f"note: {note}", file=sys.stderr)
+        print(note if note.startswith(("note:", _("note: "))) else _("note: {note}").format(note=note),
+              file=sys.stderr)
     x_test, y_test = splits.split("test")
     if args.images > len(x_test):
-        raise ConfigError(f"--images {args.images}: the test split has only {len(x_test)} images")
+        raise ConfigError(_("--images {n}: the test split has only {count} images").format(
+            n=args.images, count=len(x_test)))
     chosen = np.sort(np.random.default_rng(args.seed).choice(len(x_test), args.images, replace=False))
     loss_name = HEADS[(config.loss, config.output)][0]
-    copied = "" if model.dtype == np.float64 else f", in a float64 copy of its {model.dtype} weights"
+    copied = "" if model.dtype == np.float64 else \
+        _(", in a float64 copy of its {dtype} weights").format(dtype=model.dtype)
     return Subject(model, LOSSES[loss_name](), x_test[chosen], y_test[chosen],
-                   f"gradient check of {model.describe()} from {args.model}{copied}",
-                   f"{args.images} test images of {config.dataset} (seed {args.seed}), inference mode",
+                   _("gradient check of {network} from {model}{copied}").format(
+                       network=model.describe(), model=args.model, copied=copied),
+                   _("{n} test images of {dataset} (seed {seed}), inference mode").format(
+                       n=args.images, dataset=config.dataset, seed=args.seed),
                    loss_name, sample=MODEL_SAMPLE if args.sample is None else args.sample)
 
 
@@ -247,7 +281,7 @@ class ProgressBar:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="entry", desc="central differences", delay=1.0,
+            self.bar = tqdm(total=total, unit=_("entry"), desc=_("central differences"), delay=1.0,
                             leave=False, file=sys.stderr, mininterval=0.25)
         self.bar.update(done - self.bar.n)
 
@@ -263,14 +297,15 @@ def print_header(subject: Subject, checks: list, args: argparse.Namespace) -> No
     floor = checks[0].floor
     noise = floor * TOLERANCE
     print(subject.title)
-    print(f"loss {subject.loss_name} on {subject.batch}: L = {checks[0].loss:.3g}; ε = {args.eps:g}, "
-          f"tolerance {args.tolerance:g}")
-    print("error = max|backprop − numeric| / max(max|backprop|, max|numeric|, floor), per array, "
-          "over the entries checked")
-    print(f"floor = noise / {TOLERANCE:g} = {floor:.1e}, noise = u·max(1, |L|)/ε = {noise:.1e} "
-          f"(u = {ROUNDING:.1e}), the rounding error of a float64 central difference: an array "
-          f"whose gradients are below the floor passes {TOLERANCE:g} when |backprop − numeric| < "
-          "noise (docs/math.md §10)")
+    print(_("loss {loss} on {batch}: L = {value:.3g}; ε = {eps:g}, tolerance {tolerance:g}").format(
+        loss=subject.loss_name, batch=subject.batch, value=checks[0].loss, eps=args.eps,
+        tolerance=args.tolerance))
+    print(_("error = max|backprop − numeric| / max(max|backprop|, max|numeric|, floor), per array, "
+            "over the entries checked"))
+    print(_("floor = noise / {tolerance:g} = {floor:.1e}, noise = u·max(1, |L|)/ε = {noise:.1e} "
+            "(u = {u:.1e}), the rounding error of a float64 central difference: an array whose "
+            "gradients are below the floor passes {tolerance:g} when |backprop − numeric| < noise "
+            "(docs/math.md §10)").format(tolerance=TOLERANCE, floor=floor, noise=noise, u=ROUNDING))
     print()
 
 
@@ -283,16 +318,17 @@ def entry_label(check: Any, flat_index: int) -> str:
 
 def print_table(subject: Subject, checks: list, tolerance: float) -> None:
     """One row per array: name, layer, entries checked, shape, error and ok/FAIL."""
-    rows = [("array", "of", "entries checked", "shape", "error", "status")]
+    rows = [(_("array"), _("of"), _("entries checked"), _("shape"), _("error"), _("status"))]
     for check in checks:
         if check.name == "input":
             layer = "x"
         else:
             dense = subject.model.layers[int(check.name.split(".")[0])]
             layer = f"{type(dense).__name__}({dense.n_in} → {dense.n_out})"
-        rows.append((check.name, layer, f"{len(check.indices):,} of {check.size:,}",
+        rows.append((check.name, layer, _("{checked:,} of {size:,}").format(
+                         checked=len(check.indices), size=check.size),
                      "×".join(map(str, check.shape)), f"{check.error:.2e}",
-                     "ok" if check.error < tolerance else "FAIL"))
+                     _("ok") if check.error < tolerance else _("FAIL")))
     print_rows(rows)
     print()
 
@@ -301,22 +337,22 @@ def print_side_by_side(checks: list) -> None:
     """The entries of each array where backprop and the central difference differ most."""
     import numpy as np
 
-    rows = [("array", "entry", "backprop", "numeric", "|difference|")]
+    rows = [(_("array"), _("entry"), _("backprop"), _("numeric"), _("|difference|"))]
     for check in checks:
         difference = np.abs(check.analytic - check.numeric)
         for k in np.argsort(-difference, kind="stable")[:SIDE_BY_SIDE]:
             rows.append((check.name, entry_label(check, check.indices[k]), f"{check.analytic[k]: .12e}",
                          f"{check.numeric[k]: .12e}", f"{difference[k]:.1e}"))
-    print(f"the {SIDE_BY_SIDE} entries of each array that disagree most:")
+    print(_("the {n} entries of each array that disagree most:").format(n=SIDE_BY_SIDE))
     print_rows(rows)
     print()
 
 
 def print_rows(rows: list[tuple[str, ...]]) -> None:
     """Left-aligned columns, a rule under the first row."""
-    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
+    widths = [max(width(row[c]) for row in rows) for c in range(len(rows[0]))]
     for i, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        print("  ".join(left(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
 
@@ -328,12 +364,13 @@ def verdict(checks: list, tolerance: float) -> int:
     worst = max(checks, key=lambda check: check.error)
     failed = [check.name for check in checks if not check.error < tolerance]
     if not failed:
-        print(f"PASS: all {len(checks)} errors < {tolerance:g} (largest {worst.error:.2e}, {worst.name})")
+        print(_("PASS: all {n} errors < {tolerance:g} (largest {largest:.2e}, {name})").format(
+            n=len(checks), tolerance=tolerance, largest=worst.error, name=worst.name))
         return 0
-    print(f"FAIL: {len(failed)} of {len(checks)} errors ≥ {tolerance:g} "
-          f"(largest {worst.error:.2e}, {worst.name})")
-    error(f"gradient check failed: {', '.join(failed)} differ from central differences by more "
-          f"than the tolerance {tolerance:g}")
+    print(_("FAIL: {failed} of {n} errors ≥ {tolerance:g} (largest {largest:.2e}, {name})").format(
+        failed=len(failed), n=len(checks), tolerance=tolerance, largest=worst.error, name=worst.name))
+    error(_("gradient check failed: {arrays} differ from central differences by more than the "
+            "tolerance {tolerance:g}").format(arrays=", ".join(failed), tolerance=tolerance))
     return 1
 
 

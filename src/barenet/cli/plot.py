@@ -21,25 +21,28 @@ import math
 from pathlib import Path
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
+from barenet.cli.columns import left, width
+from barenet.i18n import _
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet plot` and its flags."""
     parser = subparsers.add_parser(
         "plot",
-        help=COMMANDS["plot"],
-        description="Draw the learning curves (the training loss per iteration; loss and accuracy "
-        "per epoch, training and validation) and the first layer's weights as 28×28 tiles. Default files: "
-        "<model stem>-curves.png and <model stem>-weights.png next to the model.",
+        help=summary("plot"),
+        description=_("Draw the learning curves (the training loss per iteration; loss and "
+                      "accuracy per epoch, training and validation) and the first layer's weights "
+                      "as 28×28 tiles. Default files: <model stem>-curves.png and <model "
+                      "stem>-weights.png next to the model."),
     )
-    parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
+    parser.add_argument("model", metavar="MODEL", help=_("a model file written by `barenet train`"))
     parser.add_argument("--out", metavar="PREFIX", default=None,
-                        help="write PREFIX-curves.png and PREFIX-weights.png")
-    parser.add_argument("--curves", metavar="FILE.png", default=None, help="the learning curves' file")
-    parser.add_argument("--weights", metavar="FILE.png", default=None, help="the weights' file")
+                        help=_("write PREFIX-curves.png and PREFIX-weights.png"))
+    parser.add_argument("--curves", metavar="FILE.png", default=None, help=_("the learning curves' file"))
+    parser.add_argument("--weights", metavar="FILE.png", default=None, help=_("the weights' file"))
     parser.add_argument("--max-tiles", type=int, default=64, metavar="N",
-                        help="hidden units shown in the weights figure (default: 64)")
+                        help=_("hidden units shown in the weights figure (default: 64)"))
     return parser
 
 
@@ -61,16 +64,22 @@ def first_dense_weights(model):
     return next((layer.W for layer in model.layers if isinstance(layer, Dense)), None)
 
 
+def figure_name(kind: str) -> str:
+    """"curves" or "weights", in the language in use."""
+    return {"curves": _("curves"), "weights": _("weights")}.get(kind, kind)
+
+
 def run(args: argparse.Namespace) -> int:
     """Draw the figures; print where they went. 0 if at least one figure was written."""
     import sys
 
-    from barenet import modelfile, plots
     from barenet.errors import ConfigError, ModelFileError
+    from barenet.experiment import plots
     from barenet.files import check_output_path
+    from barenet.saving import modelfile
 
     if args.max_tiles < 1:
-        raise ConfigError(f"--max-tiles {args.max_tiles}: expected at least 1")
+        raise ConfigError(_("--max-tiles {n}: expected at least 1").format(n=args.max_tiles))
     wanted = targets(args)
     for kind, path in wanted.items():  # before any work: a FIFO or device is never replaced
         named = getattr(args, kind) is not None
@@ -83,30 +92,34 @@ def run(args: argparse.Namespace) -> int:
         try:
             written.append((kind, draw()))
         except OSError as exc:
-            raise ConfigError(f"{wanted[kind]}: cannot write the {kind} figure ({exc.strerror or exc}); "
-                              "choose a writable path") from None
+            raise ConfigError(_("{path}: cannot write the {kind} figure ({reason}); choose a "
+                                "writable path").format(path=wanted[kind], kind=figure_name(kind),
+                                                        reason=exc.strerror or exc)) from None
 
     if "curves" in wanted:
         if trained.history.records:
             write("curves", lambda: plots.learning_curves(trained.history, wanted["curves"]))
         else:
-            notes.append(f"{args.model} records no training history (no epoch): learning curves skipped")
+            notes.append(_("{model} records no training history (no epoch): learning curves "
+                           "skipped").format(model=args.model))
     if "weights" in wanted:
         W = first_dense_weights(trained.model)
         side = math.isqrt(W.shape[0]) if W is not None else 0
         if W is None:
-            notes.append("the network has no Dense layer: weights figure skipped")
+            notes.append(_("the network has no Dense layer: weights figure skipped"))
         elif side * side != W.shape[0]:
-            notes.append(f"the inputs ({W.shape[0]} features) are not a square image: weights figure "
-                         "skipped")
+            notes.append(_("the inputs ({n} features) are not a square image: weights figure "
+                           "skipped").format(n=W.shape[0]))
         else:
             write("weights", lambda: plots.first_layer_weights(W, wanted["weights"], args.max_tiles))
 
     for note in notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(_("note: {note}").format(note=note), file=sys.stderr)
     if not written:
-        raise ModelFileError(f"{args.model}: nothing to plot (no history, and no square first layer)")
-    width = max(len(kind) for kind, _ in written)
-    for kind, path in written:
-        print(f"{kind + ':':<{width + 1}} {path}")
+        raise ModelFileError(_("{model}: nothing to plot (no history, and no square first "
+                               "layer)").format(model=args.model))
+    labels = [_("{kind}:").format(kind=figure_name(kind)) for kind, _path in written]
+    columns = max(width(label) for label in labels)
+    for label, (_kind, path) in zip(labels, written, strict=True):
+        print(f"{left(label, columns)} {path}")
     return 0

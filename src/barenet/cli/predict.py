@@ -2,7 +2,7 @@
 
     barenet predict MODEL IMAGE... [--json] [--show OUT.png]
 
-Each image goes through `barenet.images.prepare_image` (dark or light ink, any size, cropped,
+Each image goes through `barenet.digits.prepare_image` (dark or light ink, any size, cropped,
 fitted into 20×20 and centred in 28×28 as MNIST was) and then through the model. Output, one line
 per image:
 
@@ -26,25 +26,29 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
+from barenet.i18n import _
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet predict` and its flags."""
     parser = subparsers.add_parser(
         "predict",
-        help=COMMANDS["predict"],
-        description="Read the handwritten digit in each image: it is cropped, scaled and centred "
-        "the way MNIST was made, then classified. Prints the digit, its probability and the next "
-        "two guesses.",
+        help=summary("predict"),
+        description=_("Read the handwritten digit in each image: it is cropped, scaled and "
+                      "centred the way MNIST was made, then classified. Prints the digit, its "
+                      "probability and the next two guesses."),
     )
-    parser.add_argument("model", metavar="MODEL", help="a model file written by `barenet train`")
+    parser.add_argument("model", metavar="MODEL", help=_("a model file written by `barenet train`"))
     parser.add_argument("images", metavar="IMAGE", nargs="+",
-                        help="image files (PNG, JPEG, GIF, BMP, TIFF, WebP, ...) of one digit each")
+                        help=_("image files (PNG, JPEG, GIF, BMP, TIFF, WebP, ...) of one digit "
+                               "each"))
     parser.add_argument("--json", action="store_true",
-                        help="print a JSON list: per file its digit, probabilities and notes, or its error")
+                        help=_("print a JSON list: per file its digit, probabilities and notes, or "
+                               "its error"))
     parser.add_argument("--show", metavar="OUT.png", default=None,
-                        help="also save a figure: each image beside the 28×28 input the network reads")
+                        help=_("also save a figure: each image beside the 28×28 input the network "
+                               "reads"))
     return parser
 
 
@@ -57,16 +61,17 @@ def ranked(probabilities, class_names: list[str], top: int = 3) -> list[tuple[st
 def text_line(file: str, probabilities, class_names: list[str]) -> str:
     """`file: 7 (98.7%)   next: 1 (0.9%), 9 (0.2%)`."""
     (best, p), *others = ranked(probabilities, class_names)
-    line = f"{file}: {best} ({p:.1%})"
+    line = _("{file}: {digit} ({p:.1%})").format(file=file, digit=best, p=p)
     if others:
-        line += "   next: " + ", ".join(f"{name} ({q:.1%})" for name, q in others)
+        line += _("   next: {guesses}").format(guesses=_(", ").join(
+            _("{digit} ({p:.1%})").format(digit=name, p=q) for name, q in others))
     return line
 
 
 def run(args: argparse.Namespace) -> int:
-    from barenet import modelfile
     from barenet.cli import error
-    from barenet.recognize import check_image_model, class_names
+    from barenet.digits.recognize import check_image_model, class_names
+    from barenet.saving import modelfile
 
     if args.show:  # before any work: a PNG file, never a FIFO, a device or a directory
         from barenet.files import check_output_path
@@ -86,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
     read = [r for r in results if "digit" in r]
     if args.show:
         if read:
-            save_figure(args.show, read, names)
+            save_figure(args.show, shown(read), names)
         else:
-            error(f"no image could be read, so {args.show} was not written")
+            error(_("no image could be read, so {path} was not written").format(path=args.show))
     return 1 if len(read) < len(results) else 0
 
 
@@ -100,8 +105,8 @@ def read_images(files: list[str]) -> list[dict[str, Any]]:
     import sys
 
     from barenet.cli import error
+    from barenet.digits import prepare_image
     from barenet.errors import ImageError
-    from barenet.images import prepare_image
 
     results: list[dict[str, Any]] = []
     for file in files:
@@ -112,7 +117,7 @@ def read_images(files: list[str]) -> list[dict[str, Any]]:
             results.append({"file": file, "error": str(exc), "notes": []})
             continue
         for note in image.notes:
-            print(f"barenet: note: {file}: {note}", file=sys.stderr)
+            print(_("barenet: note: {file}: {note}").format(file=file, note=note), file=sys.stderr)
         results.append({"file": file, "notes": list(image.notes), "pixels": image.pixels})
     return results
 
@@ -123,8 +128,8 @@ def classify(trained: Any, read: list[dict[str, Any]], names: list[str]) -> None
         return
     import numpy as np
 
+    from barenet.digits.recognize import class_probabilities
     from barenet.nn import labels_from_outputs
-    from barenet.recognize import class_probabilities
 
     batch = np.stack([r["pixels"] for r in read])  # (n, 28, 28)
     proba = class_probabilities(trained.predict_proba(batch))  # (n, K)
@@ -141,20 +146,41 @@ def print_json(results: list[dict[str, Any]]) -> None:
     print(json.dumps([{key: r[key] for key in keys if key in r} for r in results], indent=2))
 
 
+SHOW_LIMIT = 24  # rows of the --show figure: its time and memory grow faster than its rows
+SHOW_PIXELS = 256  # the picture as read is drawn at most this many pixels high and wide
+
+
+def shown(read: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The images --show draws: the first SHOW_LIMIT (a note on stderr says so when there are more)."""
+    import sys
+
+    if len(read) > SHOW_LIMIT:
+        print(_("barenet: note: --show draws the first {shown} of the {count} images read (the "
+                "listing above has them all)").format(shown=SHOW_LIMIT, count=len(read)),
+              file=sys.stderr)
+    return read[:SHOW_LIMIT]
+
+
+def thumbnail(gray: Any) -> Any:
+    """A (H, W) picture cut down by a whole stride to at most SHOW_PIXELS on each side."""
+    step = max(1, -(-max(gray.shape) // SHOW_PIXELS))  # ceil(max side / SHOW_PIXELS)
+    return gray[::step, ::step]
+
+
 def save_figure(path: str, results: list[dict[str, Any]], class_names: list[str]) -> None:
     """One row per image: the picture as read (grayscale) | the 28×28 input, titled with the guess."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from barenet.digits import load_image
     from barenet.errors import BarenetError
-    from barenet.images import load_image
 
     n = len(results)
     fig = Figure(figsize=(5.2, 2.5 * n + 0.3), layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(n, 2, squeeze=False)
     for (left, right), r in zip(axes, results, strict=True):
-        gray = load_image(r["file"]).gray  # (H, W), 0 = black: the picture as the pipeline read it
+        gray = thumbnail(load_image(r["file"]).gray)  # (H, W), 0 = black: the picture as read
         left.imshow(gray, cmap="gray", vmin=0.0, vmax=1.0)
         left.set_title(_short(r["file"]), fontsize=9)
         right.imshow(r["pixels"], cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
@@ -174,8 +200,8 @@ def save_figure(path: str, results: list[dict[str, Any]], class_names: list[str]
     try:
         atomic_write(path, buffer.getvalue())
     except OSError as exc:
-        raise BarenetError(f"{path}: cannot write the figure ({exc.strerror or exc}); choose a "
-                           "writable --show path") from None
+        raise BarenetError(_("{path}: cannot write the figure ({reason}); choose a writable --show "
+                             "path").format(path=path, reason=exc.strerror or exc)) from None
 
 
 def _short(file: str, width: int = 40) -> str:

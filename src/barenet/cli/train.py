@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from barenet.cli import COMMANDS
+from barenet.cli import summary
+from barenet.cli.process import shell_word
 from barenet.cli.train_outputs import (
     check_outputs,
     checkpoint_path,
@@ -28,16 +29,18 @@ from barenet.cli.train_outputs import (
     curves_path,
     refuse_changes,
     refuse_finished,
+    refuse_other_data,
     resumed_epochs,
     resumed_out,
 )
 from barenet.errors import BarenetError, ConfigError
+from barenet.i18n import _, ngettext
 
 if TYPE_CHECKING:  # for the annotations only: the command line imports these when it runs
-    from barenet.config import TrainingConfig
-    from barenet.modelfile import TrainedModel
+    from barenet.experiment.config import TrainingConfig
+    from barenet.experiment.splits import Splits
     from barenet.nn import History, Loss, Optimizer, Sequential
-    from barenet.splits import Splits
+    from barenet.saving.modelfile import TrainedModel
 
 
 def comma_ints(text: str) -> list[int]:
@@ -45,26 +48,27 @@ def comma_ints(text: str) -> list[int]:
     try:
         return [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected comma-separated integers, got {text!r}").format(text=text)) from None
 
 
 def comma_names(text: str) -> list[str]:
     """'relu,tanh' -> ['relu', 'tanh']."""
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
-        raise argparse.ArgumentTypeError("expected a name or a comma-separated list of names")
+        raise argparse.ArgumentTypeError(_("expected a name or a comma-separated list of names"))
     return names
 
 
 def listed(names: Any) -> str:
     """'a, b or c' for the names (keys) of a registry."""
     *rest, last = list(names)
-    return f"{', '.join(rest)} or {last}" if rest else last
+    return _("{names} or {last}").format(names=", ".join(rest), last=last) if rest else last
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add `barenet train` and its flags (the names they take are the engine's registries')."""
-    from barenet.config import (
+    from barenet.experiment.config import (
         ACTIVATIONS,
         LOSSES,
         NORMALIZATIONS,
@@ -75,50 +79,52 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
 
     p = subparsers.add_parser(
-        "train", help=COMMANDS["train"],
-        description="Train a fully connected network. With no options: barenet's measured MNIST "
-        "recipe (784-512-512-10, ReLU, dropout 0.2, Adam lr 0.002 with cosine decay, batch 256, "
-        "22 epochs, every epoch's images freshly deformed: affine and elastic).",
+        "train", help=summary("train"),
+        description=_("Train a fully connected network. With no options: barenet's measured MNIST "
+                      "recipe (784-512-512-10, ReLU, dropout 0.2, Adam lr 0.002 with cosine decay, "
+                      "batch 256, 22 epochs, every epoch's images freshly deformed: affine and "
+                      "elastic)."),
     )
-    p.add_argument("--config", metavar="FILE", help="TOML file of settings (flags override it)")
-    p.add_argument("--resume", metavar="CHECKPOINT", help="continue an interrupted run")
-    data = p.add_argument_group("data")
-    data.add_argument("--dataset", help="mnist (default) or fashion-mnist")
-    data.add_argument("--data-dir", metavar="DIR", help="directory of the IDX files")
-    data.add_argument("--classes", type=comma_ints, metavar="LIST", help="class subset, e.g. 0,1")
-    data.add_argument("--val-size", type=int, metavar="N", help="validation samples held out (5000)")
+    p.add_argument("--config", metavar="FILE", help=_("TOML file of settings (flags override it)"))
+    p.add_argument("--resume", metavar="CHECKPOINT", help=_("continue an interrupted run"))
+    data = p.add_argument_group(_("data"))
+    data.add_argument("--dataset", help=_("mnist (default) or fashion-mnist"))
+    data.add_argument("--data-dir", metavar="DIR", help=_("directory of the IDX files"))
+    data.add_argument("--classes", type=comma_ints, metavar="LIST", help=_("class subset, e.g. 0,1"))
+    data.add_argument("--val-size", type=int, metavar="N", help=_("validation samples held out (5000)"))
     data.add_argument("--normalization", choices=NORMALIZATIONS,
-                      help="inputs in [0, 1] (none) or standardised with the training mean/std")
-    net = p.add_argument_group("network")
+                      help=_("inputs in [0, 1] (none) or standardised with the training mean/std"))
+    net = p.add_argument_group(_("network"))
     net.add_argument("--hidden", type=comma_ints, metavar="SIZES",
-                     help="hidden layer sizes, e.g. 512,512 ('' for none)")
+                     help=_("hidden layer sizes, e.g. 512,512 ('' for none)"))
     net.add_argument("--activation", type=comma_names, metavar="NAME[,NAME...]",
-                     help=f"{listed(ACTIVATIONS)}: one, or one per hidden layer")
+                     help=_("{names}: one, or one per hidden layer").format(names=listed(ACTIVATIONS)))
     net.add_argument("--output", help=listed(OUTPUTS))
-    net.add_argument("--loss", help=f"{listed(LOSSES)} (each goes with some --output)")
+    net.add_argument("--loss", help=_("{names} (each goes with some --output)").format(names=listed(LOSSES)))
     net.add_argument("--init", type=comma_names, metavar="NAME[,NAME...]",
-                     help="weight initialiser(s): auto, he_normal, xavier_uniform, lecun_normal, "
-                     "normal:0.01, ... (one, or one per Dense layer)")
-    net.add_argument("--bias-init", metavar="NAME", help="bias initialiser (zeros)")
-    net.add_argument("--dropout", type=float, metavar="P", help="dropout probability after each hidden layer")
-    opt = p.add_argument_group("optimisation")
+                     help=_("weight initialiser(s): auto, he_normal, xavier_uniform, lecun_normal, "
+                            "normal:0.01, ... (one, or one per Dense layer)"))
+    net.add_argument("--bias-init", metavar="NAME", help=_("bias initialiser (zeros)"))
+    net.add_argument("--dropout", type=float, metavar="P",
+                     help=_("dropout probability after each hidden layer"))
+    opt = p.add_argument_group(_("optimisation"))
     opt.add_argument("--optimizer", help=listed(OPTIMIZERS))
-    opt.add_argument("--lr", type=float, help="learning rate")
-    opt.add_argument("--momentum", type=float, help="momentum for momentum/nesterov (0.9)")
+    opt.add_argument("--lr", type=float, help=_("learning rate"))
+    opt.add_argument("--momentum", type=float, help=_("momentum for momentum/nesterov (0.9)"))
     opt.add_argument("--weight-decay", "--l2", type=float, dest="weight_decay", metavar="L2",
-                     help="L2 penalty on the weights")
+                     help=_("L2 penalty on the weights"))
     opt.add_argument("--schedule", help=listed(SCHEDULES))
-    opt.add_argument("--step-size", type=int, metavar="EPOCHS", help="epochs per step (step schedule)")
-    opt.add_argument("--gamma", type=float, help="decay factor (step, exponential schedules)")
-    opt.add_argument("--min-lr", type=float, help="final learning rate (cosine schedule)")
-    opt.add_argument("--epochs", type=int, metavar="N")
+    opt.add_argument("--step-size", type=int, metavar="EPOCHS", help=_("epochs per step (step schedule)"))
+    opt.add_argument("--gamma", type=float, help=_("decay factor (step, exponential schedules)"))
+    opt.add_argument("--min-lr", type=float, help=_("final learning rate (cosine schedule)"))
+    opt.add_argument("--epochs", type=int, metavar="N", help=_("epochs: passes over the training set"))
     opt.add_argument("--steps", type=int, metavar="N",
-                     help="train for N batches instead of --epochs (the last epoch cut short)")
-    opt.add_argument("--batch-size", type=int, metavar="N", help="1 = per-sample SGD")
+                     help=_("train for N batches instead of --epochs (the last epoch cut short)"))
+    opt.add_argument("--batch-size", type=int, metavar="N", help=_("1 = per-sample SGD"))
     opt.add_argument("--sampling", help=listed(SAMPLINGS))
     opt.add_argument("--early-stopping", type=int, metavar="PATIENCE",
-                     help="stop after this many epochs without a better validation loss")
-    opt.add_argument("--seed", type=int)
+                     help=_("stop after this many epochs without a better validation loss"))
+    opt.add_argument("--seed", type=int, help=_("random seed: the same seed, the same model"))
     add_regularisation_flags(net, opt)
     add_augmentation_flags(p)
     add_output_flags(p)
@@ -127,27 +133,28 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def add_output_flags(p: argparse.ArgumentParser) -> None:
     """Where the model goes and what is shown."""
-    out = p.add_argument_group("output")
-    out.add_argument("--out", metavar="PATH", help="model file to write (.safetensors)")
-    out.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
-    out.add_argument("--no-plot", action="store_true", help="do not draw the learning curves")
-    out.add_argument("--quiet", action="store_true", help="no progress bars")
+    out = p.add_argument_group(_("output"))
+    out.add_argument("--out", metavar="PATH", help=_("model file to write (.safetensors)"))
+    out.add_argument("--overwrite", action="store_true", help=_("replace an existing --out file"))
+    out.add_argument("--no-plot", action="store_true", help=_("do not draw the learning curves"))
+    out.add_argument("--quiet", action="store_true", help=_("no progress bars"))
 
 
 def add_regularisation_flags(net: Any, opt: Any) -> None:
     """Batch normalisation and label smoothing (network); max-norm and per-batch schedules."""
     net.add_argument("--batchnorm", action=argparse.BooleanOptionalAction, default=None,
-                     help="BatchNorm after each hidden Dense layer, before its activation")
+                     help=_("BatchNorm after each hidden Dense layer, before its activation"))
     net.add_argument("--label-smoothing", type=float, metavar="EPS",
-                     help="softmax targets (1 − EPS)·y + EPS/K, e.g. 0.1")
+                     help=_("softmax targets (1 − EPS)·y + EPS/K, e.g. 0.1"))
     opt.add_argument("--max-norm", type=float, metavar="C",
-                     help="after each step, scale every unit's incoming weights to norm ≤ C, e.g. 3")
+                     help=_("after each step, scale every unit's incoming weights to norm ≤ C, e.g. 3"))
     opt.add_argument("--warmup-steps", type=int, metavar="N",
-                     help="batches of linear warm-up (warmup, cosine_steps schedules)")
+                     help=_("batches of linear warm-up (warmup, cosine_steps schedules)"))
     opt.add_argument("--warmup-fraction", type=float, metavar="F",
-                     help="the rising part of one_cycle, e.g. 0.3")
+                     help=_("the rising part of one_cycle, e.g. 0.3"))
     opt.add_argument("--every", type=int, metavar="N",
-                     help="exponential_steps: lr·gamma^(step // N); give --gamma per N batches, e.g. 0.999")
+                     help=_("exponential_steps: lr·gamma^(step // N); give --gamma per N batches, "
+                            "e.g. 0.999"))
 
 
 def augment_kinds(text: str) -> list[str]:
@@ -157,20 +164,20 @@ def augment_kinds(text: str) -> list[str]:
 
 
 def add_augmentation_flags(p: argparse.ArgumentParser) -> None:
-    """--augment and the strengths of its deformations (barenet.augment)."""
+    """--augment and the strengths of its deformations (barenet.data.augment)."""
     aug = p.add_argument_group(
-        "augmentation", "every epoch, each training image freshly deformed at random (drawn from "
-        "the seed and the epoch, so a resumed run sees the same images)")
+        _("augmentation"), _("every epoch, each training image freshly deformed at random (drawn "
+                             "from the seed and the epoch, so a resumed run sees the same images)"))
     aug.add_argument("--augment", type=augment_kinds, metavar="KINDS",
-                     help="affine, elastic, affine,elastic (the default) or none")
-    aug.add_argument("--rotate", type=float, metavar="DEG", help="affine: rotation up to ± DEG (8)")
-    aug.add_argument("--scale", type=float, metavar="S", help="affine: zoom in 1 ± S (0.08)")
-    aug.add_argument("--shear", type=float, metavar="DEG", help="affine: shear up to ± DEG (8)")
-    aug.add_argument("--shift", type=float, metavar="PX", help="affine: shift up to ± PX pixels (1.5)")
+                     help=_("affine, elastic, affine,elastic (the default) or none"))
+    aug.add_argument("--rotate", type=float, metavar="DEG", help=_("affine: rotation up to ± DEG (8)"))
+    aug.add_argument("--scale", type=float, metavar="S", help=_("affine: zoom in 1 ± S (0.08)"))
+    aug.add_argument("--shear", type=float, metavar="DEG", help=_("affine: shear up to ± DEG (8)"))
+    aug.add_argument("--shift", type=float, metavar="PX", help=_("affine: shift up to ± PX pixels (1.5)"))
     aug.add_argument("--elastic-alpha", type=float, metavar="A",
-                     help="elastic: displacement scale α in pixels (20)")
+                     help=_("elastic: displacement scale α in pixels (20)"))
     aug.add_argument("--elastic-sigma", type=float, metavar="S",
-                     help="elastic: smoothing width σ in pixels (4)")
+                     help=_("elastic: smoothing width σ in pixels (4)"))
 
 
 FLAG_FIELDS = (
@@ -185,7 +192,7 @@ FLAG_FIELDS = (
 
 def resolve_config(args: argparse.Namespace):
     """TrainingConfig from defaults, then --config (checked on its own first), then flags."""
-    from barenet.config import TrainingConfig, load_toml
+    from barenet.experiment.config import TrainingConfig, load_toml
 
     settings: dict[str, Any] = TrainingConfig().to_dict()
     if args.config:
@@ -200,7 +207,7 @@ def resolve_config(args: argparse.Namespace):
             settings[name] = value
     if settings.get("classes") == []:
         settings["classes"] = None
-    source = f"{args.config} and flags" if args.config else "flags"
+    source = _("{file} and flags").format(file=args.config) if args.config else _("flags")
     return TrainingConfig.from_dict(settings, source)
 
 
@@ -232,7 +239,7 @@ class Session:
 
     def record(self, history: History, metrics: dict | None = None) -> TrainedModel:
         """The TrainedModel to save: the network now, with `history` and `metrics`."""
-        from barenet.modelfile import TrainedModel
+        from barenet.saving.modelfile import TrainedModel
 
         return TrainedModel(
             model=self.model, config=self.config.to_dict(), normalization=self.splits.normalization,
@@ -247,14 +254,18 @@ def run(args: argparse.Namespace) -> int:
     resuming = Path(args.resume) if args.resume else None
     with claimed(resolved.out, args.overwrite, not args.no_plot, resuming) as stale:
         for path in stale:
-            print(f"note: removed {path}, left by an interrupted save")
+            print(_("note: removed {path}, left by an interrupted save").format(path=path))
         session = set_up(resolved, progress=not args.quiet)
         print_plan(session, resolved, args.resume)
+        done_before = len(session.history.records)
         history = train(session, resolved.checkpoint, quiet=args.quiet)
-        if history is None:
-            return 130
-        save_results(session, history, resolved.out, resolved.checkpoint, plot=not args.no_plot)
-    print(f"done in {time.perf_counter() - started:.1f} s; try: barenet evaluate {resolved.out}")
+        # the checkpoint holding this network: this run's if it trained an epoch, else the resumed
+        # one (a finished run resumed with another --out writes no checkpoint of its own)
+        kept = resolved.checkpoint if len(history.records) > done_before or not args.resume \
+            else Path(args.resume)
+        save_results(session, history, resolved.out, kept, plot=not args.no_plot)
+    print(_("done in {seconds:.1f} s; try: barenet evaluate {out}").format(
+        seconds=time.perf_counter() - started, out=shell_word(resolved.out)))
     return 0
 
 
@@ -270,13 +281,14 @@ def resolve(args: argparse.Namespace) -> Resolved:
 
 def resolve_resumed(args: argparse.Namespace) -> Resolved:
     """The settings recorded in --resume's checkpoint; what may change, see `train_outputs`."""
-    from barenet import modelfile
-    from barenet.config import TrainingConfig
+    from barenet.experiment.config import TrainingConfig
+    from barenet.saving import modelfile
 
     resumed = modelfile.load(args.resume)
     if resumed.kind != "checkpoint" or resumed.optimizer is None:
-        raise ConfigError(f"{args.resume}: a finished model, not a checkpoint; --resume takes the "
-                          "<name>.checkpoint.safetensors file written during training")
+        raise ConfigError(_("{path}: a finished model, not a checkpoint; --resume takes the "
+                            "<name>.checkpoint.safetensors file written during training").format(
+                              path=args.resume))
     settings = dict(resumed.config)
     settings.setdefault("augment", [])  # a checkpoint from before augmentation trained without
     refuse_changes(args, FLAG_FIELDS, settings)
@@ -293,16 +305,18 @@ def resolve_resumed(args: argparse.Namespace) -> Resolved:
 
 def set_up(resolved: Resolved, progress: bool) -> Session:
     """Read and split the data, build the network (and restore the checkpoint's state, if any)."""
-    from barenet.config import build
-    from barenet.memory import check_fits
+    from barenet.experiment.config import build
+    from barenet.experiment.memory import check_fits
+    from barenet.experiment.splits import make_splits
     from barenet.nn.training import History, epochs_for_steps
-    from barenet.splits import make_splits
 
     config, resumed = resolved.config, resolved.resumed
     splits = make_splits(config, progress=progress,
                          normalization=resumed.normalization if resumed else None)
+    if resumed is not None:
+        refuse_other_data(resumed.dataset, splits.dataset_record(), config.data_dir)
     for note in splits.notes:
-        print(note if note.startswith("note:") else f"note: {note}")
+        print(note if note.startswith(("note:", _("note: "))) else _("note: {note}").format(note=note))
     if config.steps is not None:  # the epochs the steps start, for the schedule and the record
         config = config.replace(epochs=epochs_for_steps(config.steps, len(splits.x_train),
                                                         config.batch_size))
@@ -312,10 +326,10 @@ def set_up(resolved: Resolved, progress: bool) -> Session:
     model, loss, optimizer, schedule = build(config, splits.x_train.shape[1], len(splits.class_names))
     history = History()
     if resumed is not None:
-        for (param, _), (_, saved) in zip(model.parameters(), resumed.model.named_parameters(),
+        for (param, _grad), (_name, saved) in zip(model.parameters(), resumed.model.named_parameters(),
                                           strict=True):
             param[...] = saved
-        for (_, buffer), (_, saved) in zip(model.named_buffers(), resumed.model.named_buffers(),
+        for (_name, buffer), (_saved_name, saved) in zip(model.named_buffers(), resumed.model.named_buffers(),
                                            strict=True):
             buffer[...] = saved  # BatchNorm's running statistics
         optimizer.load_state_dict({"t": resumed.optimizer["t"], "buffers": resumed.optimizer["buffers"]})
@@ -326,21 +340,47 @@ def set_up(resolved: Resolved, progress: bool) -> Session:
 def print_plan(session: Session, resolved: Resolved, resume: str | None) -> None:
     """The network, the data and the training settings, before the first epoch."""
     config, splits, model = session.config, session.splits, session.model
-    print(f"barenet: {model.describe()}  ({model.parameter_count():,} parameters)")
-    print(f"  data:  {config.dataset} from {splits.dataset.directory} ({splits.dataset.source}"
-          f"{', verified' if splits.dataset.canonical else ', not the canonical files'}): "
-          f"{len(splits.x_train):,} train, {len(splits.x_val):,} validation, "
-          f"{len(splits.x_test):,} test" + (f", classes {config.classes}" if config.classes else ""))
-    print(f"  train: {config.optimizer} lr {config.lr:g} ({config.schedule}), batch {config.batch_size}, "
-          f"{config.epochs} epoch{'' if config.epochs == 1 else 's'}"
-          + (f" ({config.steps:,} steps)" if config.steps is not None else "")
-          + f", dropout {config.dropout:g}" + (", batchnorm" if config.batchnorm else "")
-          + (f", label smoothing {config.label_smoothing:g}" if config.label_smoothing else "")
-          + (f", max-norm {config.max_norm:g}" if config.max_norm else "") + f", seed {config.seed}")
+    print(_("barenet: {network}  ({count:,} parameters)").format(
+        network=model.describe(), count=model.parameter_count()))
+    dataset = splits.dataset
+    print(_("  data:  {dataset} from {directory} ({source}{verified}): {train:,} train, "
+            "{validation:,} validation, {test:,} test{classes}").format(
+        dataset=config.dataset, directory=dataset.directory, source=source_name(dataset.source),
+        verified=_(", verified") if dataset.canonical else _(", not the canonical files"),
+        train=len(splits.x_train), validation=len(splits.x_val), test=len(splits.x_test),
+        classes=_(", classes {classes}").format(classes=config.classes) if config.classes else ""))
+    print(_("  train: {settings}").format(settings=training_settings(config)))
     if config.augment:
-        print(f"  augment: {describe_augmentation(config.to_dict())}")
+        print(_("  augment: {augmentation}").format(
+            augmentation=describe_augmentation(config.to_dict())))
     if resolved.resumed is not None:
-        print(f"  resuming from {resume} after epoch {len(session.history.records)}")
+        print(_("  resuming from {checkpoint} after epoch {epoch}").format(
+            checkpoint=resume, epoch=len(session.history.records)))
+
+
+def source_name(source: str) -> str:
+    """Where a dataset was found, in words: "argument", "environment", "bundled", "cache", "csv"."""
+    return {"argument": _("argument"), "environment": _("environment"), "bundled": _("bundled"),
+            "cache": _("cache"), "csv": _("csv")}.get(source, source)
+
+
+def training_settings(config: TrainingConfig) -> str:
+    """'adam lr 0.002 (cosine), batch 256, 22 epochs, dropout 0.2, seed 0' and the options on."""
+    epochs = ngettext("{n} epoch", "{n} epochs", config.epochs).format(n=config.epochs)
+    if config.steps is not None:
+        epochs += _(" ({steps:,} steps)").format(steps=config.steps)
+    parts = [_("{optimizer} lr {lr:g} ({schedule})").format(
+                 optimizer=config.optimizer, lr=config.lr, schedule=config.schedule),
+             _("batch {size}").format(size=config.batch_size), epochs,
+             _("dropout {p:g}").format(p=config.dropout)]
+    if config.batchnorm:
+        parts.append(_("batchnorm"))
+    if config.label_smoothing:
+        parts.append(_("label smoothing {eps:g}").format(eps=config.label_smoothing))
+    if config.max_norm:
+        parts.append(_("max-norm {c:g}").format(c=config.max_norm))
+    parts.append(_("seed {seed}").format(seed=config.seed))
+    return _(", ").join(parts)
 
 
 def describe_augmentation(c: dict[str, Any]) -> str:
@@ -349,11 +389,14 @@ def describe_augmentation(c: dict[str, Any]) -> str:
     kinds = c.get("augment") or []
     parts = []
     if "affine" in kinds:
-        parts.append(f"affine (rotate ±{c['rotate']:g}°, zoom 1 ± {c['scale']:g}, "
-                     f"shear ±{c['shear']:g}°, shift ±{c['shift']:g} px)")
+        parts.append(_("affine (rotate ±{rotate:g}°, zoom 1 ± {scale:g}, shear ±{shear:g}°, "
+                       "shift ±{shift:g} px)").format(rotate=c["rotate"], scale=c["scale"],
+                                                      shear=c["shear"], shift=c["shift"]))
     if "elastic" in kinds:
-        parts.append(f"elastic (α {c['elastic_alpha']:g}, σ {c['elastic_sigma']:g})")
-    return ", ".join(parts) + ", new every epoch" if parts else "none"
+        parts.append(_("elastic (α {alpha:g}, σ {sigma:g})").format(alpha=c["elastic_alpha"],
+                                                                     sigma=c["elastic_sigma"]))
+    return _("{deformations}, new every epoch").format(deformations=_(", ").join(parts)) \
+        if parts else _("none")
 
 
 def epoch_images(session: Session):
@@ -367,7 +410,7 @@ def epoch_images(session: Session):
         return None
     import numpy as np
 
-    from barenet.augment import EpochAugmenter
+    from barenet.data.augment import EpochAugmenter
 
     x, transform = session.splits.x_train, None
     if session.splits.normalization is not None:
@@ -382,24 +425,32 @@ def epoch_images(session: Session):
                           epochs=session.config.epochs)
 
 
-def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
-    """Run the training loop with progress, epoch lines and checkpoints; None if interrupted."""
-    from barenet import modelfile
-    from barenet.cli.train_progress import Checkpointer, DivergenceGuard, EpochPrinter, ProgressBar
+def train(session: Session, checkpoint: Path, quiet: bool) -> History:
+    """Run the training loop with progress, epoch lines and checkpoints (an interruption is
+    reported, then raised on: the exit status names the signal)."""
+    from barenet.cli.train_progress import (
+        Checkpointer,
+        DivergenceGuard,
+        EpochPrinter,
+        ProgressBar,
+        divergence_message,
+    )
     from barenet.errors import ModelFileError, TrainingError
     from barenet.nn.training import evaluate, fit
+    from barenet.saving import modelfile
 
     config, splits, history = session.config, session.splits, session.history
     validation = (splits.x_val, splits.y_val) if len(splits.x_val) else None
-    before, _ = evaluate(session.model, session.loss, splits.x_train[:2048], splits.y_train[:2048])
+    before, _accuracy = evaluate(session.model, session.loss, splits.x_train[:2048], splits.y_train[:2048])
 
     def save_checkpoint(done: History) -> None:  # the epochs so far
         try:
             modelfile.save(checkpoint, session.record(done), optimizer=session.optimizer)
         except ModelFileError as exc:
             kept = len(done.records) - 1
-            raise ModelFileError(f"{exc}" + (f"; the checkpoint after epoch {kept} is intact: "
-                                             f"resume it with barenet train --resume {checkpoint}"
+            raise ModelFileError(f"{exc}" + (_("; the checkpoint after epoch {epoch} is intact: "
+                                               "resume it with barenet train --resume {checkpoint}")
+                                             .format(epoch=kept, checkpoint=shell_word(checkpoint))
                                              if kept else "")) from None
 
     callbacks = [ProgressBar(disable=quiet), EpochPrinter(print), DivergenceGuard(before),
@@ -413,12 +464,14 @@ def train(session: Session, checkpoint: Path, quiet: bool) -> History | None:
             early_stopping=config.early_stopping, steps=config.steps, callbacks=callbacks,
             history=history, epoch_inputs=augmenter,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP: the locks are released above
         report_interrupt(len(history.records), checkpoint)
-        return None
+        exc.reported = True  # barenet.cli.main: no second "interrupted" line
+        raise
     except TrainingError as exc:
-        where = f"; the last good checkpoint is {checkpoint}" if checkpoint.exists() else ""
-        raise TrainingError(f"{exc}{where}") from None
+        where = _("; the last good checkpoint is {checkpoint}").format(checkpoint=checkpoint) \
+            if checkpoint.exists() else ""
+        raise TrainingError(f"{divergence_message(exc)}{where}") from None
     finally:
         if augmenter is not None:
             augmenter.close()
@@ -428,17 +481,19 @@ def report_interrupt(done: int, checkpoint: Path) -> None:
     """Ctrl-C: say which checkpoint is kept and how to resume (on stderr)."""
     print(file=sys.stderr)
     if done:
-        print(f"barenet: interrupted; the checkpoint after epoch {done} is {checkpoint}\n"
-              f"  resume with: barenet train --resume {checkpoint}", file=sys.stderr)
+        print(_("barenet: interrupted; the checkpoint after epoch {epoch} is {checkpoint}\n"
+                "  resume with: barenet train --resume {checkpoint}").format(
+                    epoch=done, checkpoint=shell_word(checkpoint)), file=sys.stderr)
     else:
-        print("barenet: interrupted before the first epoch ended; nothing was saved", file=sys.stderr)
+        print(_("barenet: interrupted before the first epoch ended; nothing was saved"),
+              file=sys.stderr)
 
 
 def save_results(session: Session, history: History, out: Path, checkpoint: Path, plot: bool) -> None:
     """Score the test split, save the model with its metrics, draw the curves, say where."""
-    from barenet import modelfile
     from barenet.errors import ModelFileError
     from barenet.nn.training import evaluate
+    from barenet.saving import modelfile
 
     splits = session.splits
     test_loss, test_accuracy = evaluate(session.model, session.loss, splits.x_test, splits.y_test)
@@ -449,24 +504,29 @@ def save_results(session: Session, history: History, out: Path, checkpoint: Path
     try:
         modelfile.save(out, session.record(history, metrics))
     except ModelFileError as exc:
-        raise ModelFileError(f"{exc}; the checkpoint {checkpoint} holds the trained network: "
-                             f"resume it with barenet train --resume {checkpoint} (with --out "
-                             "elsewhere if this disk stays full)") from None
-    print(f"test accuracy {test_accuracy:.2%} (loss {test_loss:.4f}) on {len(splits.x_test):,} images"
-          + (f"; stopped early, best epoch {history.best_epoch}" if history.stopped_early else ""))
+        raise ModelFileError(_("{error}; the checkpoint {checkpoint} holds the trained network: "
+                               "resume it with barenet train --resume {checkpoint} (with --out "
+                               "elsewhere if this disk stays full)").format(
+                                 error=exc, checkpoint=shell_word(checkpoint))) from None
+    print(_("test accuracy {accuracy:.2%} (loss {loss:.4f}) on {count:,} images").format(
+              accuracy=test_accuracy, loss=test_loss, count=len(splits.x_test))
+          + (_("; stopped early, best epoch {epoch}").format(epoch=history.best_epoch)
+             if history.stopped_early else ""))
     warn_if_chance(test_accuracy, splits.y_test)
-    print(f"model:      {out}")
-    print(f"checkpoint: {checkpoint}")
+    print(_("model:      {path}").format(path=out))
+    print(_("checkpoint: {path}").format(path=checkpoint))
     if plot:
-        from barenet.plots import learning_curves
+        from barenet.experiment.plots import learning_curves
 
         try:
             curves = learning_curves(history, curves_path(out))
         except OSError as exc:
-            raise BarenetError(f"the model is saved in {out}, but the learning curves could not be "
-                               f"written to {curves_path(out)} ({exc.strerror or exc}); free some "
-                               f"space, then draw them with: barenet plot {out}") from None
-        print(f"curves:     {curves}")
+            raise BarenetError(_("the model is saved in {out}, but the learning curves could not "
+                                 "be written to {curves} ({reason}); free some space, then draw "
+                                 "them with: barenet plot {out}").format(
+                                   out=shell_word(out), curves=curves_path(out),
+                                   reason=exc.strerror or exc)) from None
+        print(_("curves:     {path}").format(path=curves))
 
 
 def warn_if_chance(accuracy: float, labels: Any) -> None:
@@ -477,6 +537,7 @@ def warn_if_chance(accuracy: float, labels: Any) -> None:
         return
     chance = float(np.bincount(labels).max()) / len(labels)  # the most common class's share
     if accuracy <= chance + 0.02:
-        print(f"barenet: warning: test accuracy {accuracy:.2%} is chance level (always answering "
-              f"the most common class scores {chance:.2%}): the network learned nothing; try "
-              "another --lr (e.g. 0.001) or more --epochs", file=sys.stderr)
+        print(_("barenet: warning: test accuracy {accuracy:.2%} is chance level (always answering "
+                "the most common class scores {chance:.2%}): the network learned nothing; try "
+                "another --lr (e.g. 0.001) or more --epochs").format(accuracy=accuracy, chance=chance),
+              file=sys.stderr)

@@ -8,10 +8,11 @@ A run writes three files: the model (`--out`), its checkpoint beside it
   `--overwrite` absent: a model, a checkpoint of an interrupted run or a figure already there is
   the user's, and is never replaced silently (the checkpoint one says how to resume it);
 - the directory must be writable;
-- one process at a time writes a given `--out` (`barenet.files.OutputLock`); under the lock the
-  checks are made again (another run may have finished meanwhile), and the temporary files
-  interrupted saves left in the directory are removed: this run's, and other model files' whose
-  lock nobody holds (a run still writing keeps its own).
+- one process at a time writes a given file (`barenet.files.OutputLock`, on the model, the
+  checkpoint and the curves alike, so that one run's model is never another's checkpoint); under
+  the locks the checks are made again (another run may have finished meanwhile), and the
+  temporary files interrupted saves left in the directory are removed: only those whose writer
+  is gone (`barenet.files.abandoned`: a notebook or a run saving right now keeps its own).
 
 `--resume CHECKPOINT` continues the run recorded in the checkpoint. Its model file is the
 recorded `out` (stored absolute; a relative one from an older checkpoint is resolved against
@@ -29,7 +30,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from barenet.cli.process import shell_word
 from barenet.errors import ConfigError
+from barenet.i18n import _, ngettext
 
 RESUMABLE = ("epochs", "out", "data_dir")  # settings `--resume` may change
 
@@ -52,14 +55,14 @@ def check_outputs(out: Path, overwrite: bool, plot: bool, resuming: Path | None 
     from barenet.files import check_output_path
 
     if out.suffix != ".safetensors":
-        raise ConfigError(f"--out {out}: model files end in .safetensors")
+        raise ConfigError(_("--out {out}: model files end in .safetensors").format(out=out))
     check_output_path(out, "--out", overwrite=overwrite)
     checkpoint = checkpoint_path(out)
     if resuming is None or checkpoint.absolute() != resuming.absolute():
         if checkpoint.exists() and not overwrite and checkpoint.is_file():
-            raise ConfigError(f"{checkpoint} already exists (the checkpoint of an earlier run); "
-                              f"continue it with --resume {checkpoint}, or choose another --out, "
-                              "or pass --overwrite")
+            raise ConfigError(_("{checkpoint} already exists (the checkpoint of an earlier run); "
+                                "continue it with --resume {checkpoint}, or choose another --out, "
+                                "or pass --overwrite").format(checkpoint=shell_word(checkpoint)))
         check_output_path(checkpoint, "--out", overwrite=overwrite)
     if plot:
         check_output_path(curves_path(out), "--out", overwrite=overwrite)
@@ -67,13 +70,22 @@ def check_outputs(out: Path, overwrite: bool, plot: bool, resuming: Path | None 
 
 @contextmanager
 def claimed(out: Path, overwrite: bool, plot: bool, resuming: Path | None = None) -> Iterator[list[Path]]:
-    """Hold the lock on writing `out` for the block; yields the stale temporary files removed."""
-    from barenet.files import OutputLock, temp_files_of
+    """Hold the locks on writing `out`, its checkpoint and its curves for the block; yields the
+    stale temporary files removed.
 
-    with OutputLock(out):
+    Every file the run writes is locked, not only `out`: a run with `--out a.checkpoint.safetensors`
+    beside one with `--out a.safetensors` (whose checkpoint that is) is refused, not overwritten.
+    """
+    from contextlib import ExitStack
+
+    from barenet.files import OutputLock, abandoned, temp_files_of
+
+    targets = [out, checkpoint_path(out), *([curves_path(out)] if plot else [])]
+    with ExitStack() as locks:
+        for target in targets:
+            locks.enter_context(OutputLock(target))
         check_outputs(out, overwrite, plot, resuming)  # again: a run may have ended meanwhile
-        stale = [p for target in (out, checkpoint_path(out), curves_path(out))
-                 for p in temp_files_of(target)]
+        stale = [p for target in targets for p in temp_files_of(target) if abandoned(p) is not False]
         stale += others_stale_files(out.parent if str(out.parent) else Path("."), out)
         for path in stale:
             path.unlink(missing_ok=True)
@@ -90,48 +102,71 @@ def owner_of(temp: Path) -> Path | None:
 
 
 def others_stale_files(directory: Path, out: Path) -> list[Path]:
-    """Temporary files other runs' interrupted saves left in `directory`: those of a model file
-    whose lock nobody holds now (a run still writing keeps its own; `out`'s are handled apart)."""
-    from barenet.files import OutputLock
+    """Temporary files other saves left in `directory` when they were killed.
+
+    A file whose name carries its writer's process id is stale only if that process is gone (a
+    notebook saving right now keeps its own); one of an older barenet, without an id, only if
+    nobody holds its model file's lock (`out`'s are handled apart).
+    """
+    from barenet.files import OutputLock, abandoned
 
     stale = []
     for temp in sorted(directory.glob(".*.tmp")) if directory.is_dir() else []:
         owner = owner_of(temp)
         if owner is None or owner.name == out.name or not temp.is_file():
             continue
-        try:
-            with OutputLock(owner):
-                stale.append(temp)
-        except ConfigError:  # that run is alive
-            continue
+        state = abandoned(temp)
+        if state is None:
+            try:
+                with OutputLock(owner):
+                    state = True
+            except ConfigError:  # that run is alive
+                state = False
+        if state:
+            stale.append(temp)
     return stale
 
 
 def refuse_changes(args: argparse.Namespace, fields: tuple[str, ...], recorded: dict[str, Any]) -> None:
     """ConfigError for the first flag given with --resume that cannot change a recorded run."""
     if getattr(args, "config", None):
-        raise ConfigError(f"--config {args.config} cannot be combined with --resume: the run's "
-                          "settings are those recorded in the checkpoint")
+        raise ConfigError(_("--config {file} cannot be combined with --resume: the run's settings "
+                            "are those recorded in the checkpoint").format(file=args.config))
     for name in fields:
         value = getattr(args, name, None)
         if value is None or name in RESUMABLE:
             continue
         flag = "--" + name.replace("_", "-")
-        raise ConfigError(f"{flag} cannot change when resuming: the run in {args.resume} was set "
-                          f"up with {name} = {recorded.get(name)!r}; resume without {flag}, or "
-                          "start a new run without --resume")
+        raise ConfigError(_("{flag} cannot change when resuming: the run in {checkpoint} was set up "
+                            "with {name} = {value!r}; resume without {flag}, or start a new run "
+                            "without --resume").format(flag=flag, checkpoint=args.resume, name=name,
+                                                       value=recorded.get(name)))
+
+
+def refuse_other_data(recorded: dict[str, Any], found: dict[str, Any], data_dir: str | None) -> None:
+    """ConfigError when --resume's data (its checksums) is not the data the run was trained on:
+    `--data-dir` may name the same files elsewhere, never other data."""
+    sha = (recorded or {}).get("sha256")
+    if sha and sha != found.get("sha256"):
+        raise ConfigError(_("the data in {directory} is not the data the resumed run was trained on "
+                            "(other checksums); resume with the same files (--data-dir), or start "
+                            "a new run without --resume").format(directory=data_dir or found.get("name")))
 
 
 def resumed_epochs(args: argparse.Namespace, recorded: dict[str, Any], done: int) -> int:
     """The epochs the resumed run ends at: --epochs (more than `done`), or the recorded ones."""
     if args.epochs is not None:
         if recorded.get("steps") is not None:
-            raise ConfigError(f"--epochs cannot extend the run in {args.resume}: it was set up "
-                              f"with --steps {recorded['steps']}; resume without --epochs")
+            raise ConfigError(_("--epochs cannot extend the run in {checkpoint}: it was set up with "
+                                "--steps {steps}; resume without --epochs").format(
+                                  checkpoint=args.resume, steps=recorded["steps"]))
         if args.epochs <= done:
-            raise ConfigError(f"--epochs {args.epochs}: the checkpoint {args.resume} has already "
-                              f"finished {done} epoch{'' if done == 1 else 's'}; give more than "
-                              f"{done} to train further")
+            raise ConfigError(ngettext(
+                "--epochs {epochs}: the checkpoint {checkpoint} has already finished {done} epoch; "
+                "give more than {done} to train further",
+                "--epochs {epochs}: the checkpoint {checkpoint} has already finished {done} epochs; "
+                "give more than {done} to train further", done).format(
+                    epochs=args.epochs, checkpoint=args.resume, done=done))
         return args.epochs
     return recorded["epochs"]  # a finished run resumed only writes its model (if that failed)
 
@@ -139,8 +174,9 @@ def resumed_epochs(args: argparse.Namespace, recorded: dict[str, Any], done: int
 def refuse_finished(args: argparse.Namespace, epochs: int, done: int, out: Path) -> None:
     """A finished run whose model is there: nothing to do unless --epochs extends it."""
     if done >= epochs and out.exists() and not args.overwrite:
-        raise ConfigError(f"the run in {args.resume} is finished ({done} of {epochs} epochs) and "
-                          f"its model {out} exists; give --epochs N with N > {done} to train further")
+        raise ConfigError(_("the run in {checkpoint} is finished ({done} of {epochs} epochs) and its "
+                            "model {out} exists; give --epochs N with N > {done} to train "
+                            "further").format(checkpoint=args.resume, done=done, epochs=epochs, out=out))
 
 
 def resumed_out(args: argparse.Namespace, recorded: dict[str, Any]) -> Path:

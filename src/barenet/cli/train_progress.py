@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from barenet.i18n import _
 from barenet.nn.training import Callback, History
 
 
@@ -23,8 +24,9 @@ class ProgressBar(Callback):
         from tqdm import tqdm
 
         self.total, self.count = 0.0, 0
-        self.bar = tqdm(total=self.batches, desc=f"epoch {epoch + 1}/{self.epochs}", unit="batch",
-                        leave=False, disable=self.disable, file=sys.stderr, dynamic_ncols=True)
+        self.bar = tqdm(total=self.batches, unit=_("batch"), leave=False, disable=self.disable,
+                        desc=_("epoch {epoch}/{epochs}").format(epoch=epoch + 1, epochs=self.epochs),
+                        file=sys.stderr, dynamic_ncols=True)
 
     def on_batch_end(self, batch: int, loss: float) -> None:
         self.total += loss
@@ -32,7 +34,7 @@ class ProgressBar(Callback):
         if self.bar is not None and not self.disable:
             self.bar.update(1)
             if batch % 25 == 0:
-                self.bar.set_postfix(loss=f"{self.total / self.count:.4f}", refresh=False)
+                self.bar.set_postfix({_("loss"): f"{self.total / self.count:.4f}"}, refresh=False)
 
     def on_epoch_end(self, epoch: int, record: dict[str, Any]) -> None:
         self.close()
@@ -56,11 +58,13 @@ class EpochPrinter(Callback):
         self.epochs = epochs
 
     def on_epoch_end(self, epoch: int, record: dict[str, Any]) -> None:
-        line = (f"epoch {record['epoch']:>{len(str(self.epochs))}}/{self.epochs}  "
-                f"train loss {record['train_loss']:.4f} acc {record['train_accuracy']:.2%}")
+        line = _("epoch {epoch:>{width}}/{epochs}  train loss {loss:.4f} acc {accuracy:.2%}").format(
+            epoch=record["epoch"], width=len(str(self.epochs)), epochs=self.epochs,
+            loss=record["train_loss"], accuracy=record["train_accuracy"])
         if record["val_loss"] is not None:
-            line += f"  val loss {record['val_loss']:.4f} acc {record['val_accuracy']:.2%}"
-        line += f"  lr {record['lr']:.3g}  {record['seconds']:.1f} s"
+            line += _("  val loss {loss:.4f} acc {accuracy:.2%}").format(
+                loss=record["val_loss"], accuracy=record["val_accuracy"])
+        line += _("  lr {lr:.3g}  {seconds:.1f} s").format(lr=record["lr"], seconds=record["seconds"])
         self.say(line)
 
 
@@ -95,7 +99,26 @@ class DivergenceGuard(Callback):
 
         loss = record["train_loss"]
         if not math.isfinite(loss) or loss > self.FACTOR * self.reference:
-            raise TrainingError(
-                f"training diverged: the training loss went from {self.reference:.4g} (before "
-                f"epoch 1 of this run) to {loss:.4g} in epoch {record['epoch']} (learning rate "
-                f"{record['lr']:.3g}); lower the learning rate, e.g. --lr 0.001")
+            raise TrainingError(_(
+                "training diverged: the training loss went from {before:.4g} (before epoch 1 of "
+                "this run) to {loss:.4g} in epoch {epoch} (learning rate {lr:.3g}); lower the "
+                "learning rate, e.g. --lr 0.001").format(before=self.reference, loss=loss,
+                                                          epoch=record["epoch"], lr=record["lr"]))
+
+
+def divergence_message(error: Exception) -> str:
+    """The engine's TrainingError for a loss or parameter gone NaN, in the user's language.
+
+    The engine (barenet.nn) imports nothing of barenet but its errors, so it speaks English; it
+    keeps the numbers on the error (`error.diverged`), and the sentence is made again here.
+    """
+    d = getattr(error, "diverged", None)
+    if d is None:
+        return str(error)
+    what = _("the loss became {loss}").format(loss=d["loss"]) if d["loss"] is not None \
+        else _("a parameter became NaN or infinite")
+    kept = _("those after epoch {epoch}").format(epoch=d["epoch"]) if d["epoch"] \
+        else _("the initial ones")
+    return _("{what} in epoch {epoch}, batch {batch} (learning rate {lr:g}): training diverged; "
+             "lower the learning rate. The parameters are {kept}.").format(
+                 what=what, epoch=d["epoch"] + 1, batch=d["batch"] + 1, lr=d["lr"], kept=kept)

@@ -22,6 +22,7 @@ import hashlib
 from dataclasses import dataclass
 
 from barenet.data.idx import is_gzip
+from barenet.i18n import _
 
 VERIFIED = "verified"
 NOT_CANONICAL = "not canonical"
@@ -42,8 +43,10 @@ class Checksum:
 
     def describe(self) -> str:
         """E.g. "SHA-256 of the decompressed content" (for messages)."""
-        what = "the decompressed content" if self.covers == "content" else "the .gz file"
-        return f"{self.algorithm.upper().replace('SHA', 'SHA-')} of {what}"
+        algorithm = self.algorithm.upper().replace("SHA", "SHA-")
+        if self.covers == "content":
+            return _("{algorithm} of the decompressed content").format(algorithm=algorithm)
+        return _("{algorithm} of the .gz file").format(algorithm=algorithm)
 
 
 def sha256_hex(content: bytes) -> str:

@@ -27,8 +27,12 @@ import numpy as np
 
 from barenet.data.idx import gunzip, is_gzip, read_raw
 from barenet.errors import DataError
+from barenet.i18n import _
 
-FIX = "fix the file or export it again as label,pixel0,...,pixel783"
+
+def fix() -> str:
+    """The fix every message about a bad CSV file ends with."""
+    return _("fix the file or export it again as label,pixel0,...,pixel783")
 
 
 def load_csv(
@@ -40,8 +44,8 @@ def load_csv(
 
 def read_csv_bytes(path: str | os.PathLike) -> bytes:
     """The content of a CSV file: its bytes, gunzipped when they are gzip (by magic bytes)."""
-    raw = read_raw(path, FIX)
-    return gunzip(raw, Path(path), FIX) if is_gzip(raw) else raw
+    raw = read_raw(path, fix())
+    return gunzip(raw, Path(path), fix()) if is_gzip(raw) else raw
 
 
 def parse_csv(
@@ -55,7 +59,8 @@ def parse_csv(
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DataError(f"{path}: not a text file (not UTF-8); {FIX}") from None
+        raise DataError(_("{path}: not a text file (not UTF-8); {fix}").format(path=path,
+                                                                                fix=fix())) from None
     lines = text.splitlines()
     first = lines[0].split(",", 1)[0].strip().strip('"') if lines else ""
     header = 0 if re.fullmatch(r"[+-]?\d+", first) else 1
@@ -67,10 +72,11 @@ def parse_csv(
         )  # (N, 1 + H·W)
     except ValueError as exc:
         detail = str(exc).splitlines()[0] if str(exc) else "not an integer"
-        raise DataError(f"{path}: a value is not an integer ({detail}); {FIX}") from None
+        raise DataError(_("{path}: a value is not an integer ({detail}); {fix}").format(
+                            path=path, detail=detail, fix=fix())) from None
     labels, pixels = table[:, 0], table[:, 1:]
-    _check_range(pixels, 0, 255, header, path, "pixel value", "0..255")
-    _check_range(labels, 0, n_classes - 1, header, path, "label", f"0..{n_classes - 1}")
+    _check_range(pixels, 0, 255, header, path, _("pixel value"), "0..255")
+    _check_range(labels, 0, n_classes - 1, header, path, _("label"), f"0..{n_classes - 1}")
     images = pixels.astype(np.uint8).reshape(len(table), *image_shape)  # (N, H·W) -> (N, H, W)
     labels = labels.copy()
     images.flags.writeable = False
@@ -82,20 +88,23 @@ def _check_columns(lines: list[str], header: int, n_pixels: int, path: Path) -> 
     """At least one data row, and every one of 1 + n_pixels columns (DataError naming the line)."""
     rows = [(i + header + 1, line) for i, line in enumerate(lines[header:]) if line.strip()]
     if not rows:
-        raise DataError(f"{path}: no data rows (empty file or header only); {FIX}")
+        raise DataError(_("{path}: no data rows (empty file or header only); {fix}").format(
+                            path=path, fix=fix()))
     columns = 1 + n_pixels
     for number, line in rows:
         found = line.count(",") + 1
         if found != columns:
             hint = (
-                "; it looks like pixels without labels (e.g. Kaggle's test.csv), which cannot be "
-                "used to train or evaluate"
+                _("; it looks like pixels without labels (e.g. Kaggle's test.csv), which cannot "
+                  "be used to train or evaluate")
                 if found == n_pixels
                 else ""
             )
             raise DataError(
-                f"{path}: line {number} has {found} columns, expected {columns} "
-                f"(label + {n_pixels} pixels){hint}; {FIX}"
+                _("{path}: line {number} has {found} columns, expected {columns} (label + "
+                  "{n_pixels} pixels){hint}; {fix}").format(
+                    path=path, number=number, found=found, columns=columns, n_pixels=n_pixels,
+                    hint=hint, fix=fix())
             )
 
 
@@ -108,4 +117,5 @@ def _check_range(values: np.ndarray, lo: int, hi: int, header: int, path: Path, 
     bad = low if low < lo else high
     hits = values == bad
     row = int(np.flatnonzero(hits.any(axis=1) if hits.ndim == 2 else hits)[0]) + header + 1
-    raise DataError(f"{path}: line {row} has {what} {bad}, outside {allowed}; {FIX}")
+    raise DataError(_("{path}: line {row} has {what} {bad}, outside {allowed}; {fix}").format(
+                        path=path, row=row, what=what, bad=bad, allowed=allowed, fix=fix()))

@@ -65,6 +65,7 @@ from barenet.data.idx import (
     read_raw,
 )
 from barenet.errors import DataError
+from barenet.i18n import _
 
 ENV_VAR = "BARENET_DATA_DIR"
 BUNDLED_DIR = Path(__file__).resolve().parent / "mnist"
@@ -75,7 +76,11 @@ IDX_FILES = {
     "test_images": "t10k-images-idx3-ubyte.gz",
     "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
-CSV_LAYOUT = "label,pixel0,...,pixel783 per row"
+
+
+def csv_layout() -> str:
+    """One line of a CSV file, for messages."""
+    return _("label,pixel0,...,pixel783 per row")
 
 
 def csv_names(name: str) -> list[tuple[str, str]]:
@@ -86,8 +91,15 @@ def csv_names(name: str) -> list[tuple[str, str]]:
 
 def csv_hint(name: str) -> str:
     """The CSV alternative, for the message about missing IDX files."""
-    pairs = ", or ".join(f"{train} and {test}" for train, test in csv_names(name))
-    return f"CSV works too: {pairs}, {CSV_LAYOUT}"
+    pairs = _(", or ").join(_("{train} and {test}").format(train=train, test=test)
+                            for train, test in csv_names(name))
+    return _("CSV works too: {pairs}, {layout}").format(pairs=pairs, layout=csv_layout())
+
+
+def status_words(status: str) -> str:
+    """A file's checksum status ("verified", "not canonical", "unverified") for a message."""
+    return {"verified": _("verified"), "not canonical": _("not canonical"),
+            "unverified": _("unverified")}.get(status, status)
 
 
 def find_csv_pair(directory: Path, name: str) -> tuple[Path, Path] | None:
@@ -100,8 +112,10 @@ def find_csv_pair(directory: Path, name: str) -> tuple[Path, Path] | None:
                 return pair
             if any(present):
                 have, lack = pair if present[0] else pair[::-1]
-                raise DataError(f"{directory}: {have.name} is there but not {lack.name}; put both "
-                                f"CSV files ({CSV_LAYOUT}) in the directory")
+                raise DataError(_("{directory}: {have} is there but not {lack}; put both CSV files "
+                                  "({layout}) in the directory").format(
+                                    directory=directory, have=have.name, lack=lack.name,
+                                    layout=csv_layout()))
     return None
 
 
@@ -209,7 +223,8 @@ def get_spec(name: str) -> DatasetSpec:
         return DATASETS[name]
     except KeyError:
         raise DataError(
-            f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}"
+            _("unknown dataset {name!r}; choose one of: {DATASETS}").format(
+                name=name, DATASETS=', '.join(DATASETS))
         ) from None
 
 
@@ -259,7 +274,8 @@ def find_file(directory: Path, distributed_name: str) -> Path | None:
                 return path
         except OSError as exc:  # e.g. no permission to look inside the directory
             raise DataError(
-                f"{directory}: cannot be searched ({exc.strerror}); check its permissions"
+                _("{directory}: cannot be searched ({strerror}); check its permissions").format(
+                    directory=directory, strerror=exc.strerror)
             ) from None
     return None
 
@@ -287,7 +303,8 @@ def load_dataset(
     spec = get_spec(name)
     directory, source = locate(name, data_dir, use_bundled=use_bundled)
     if directory.exists() and not directory.is_dir():
-        raise DataError(f"{directory}: is a file, not a directory; point --data-dir at a directory")
+        raise DataError(_("{directory}: is a file, not a directory; point --data-dir at a directory").format(
+                            directory=directory))
 
     found = {role: find_file(directory, spec.files[role]) for role in ROLES}
     csv_pair = find_csv_pair(directory, name) if not any(found.values()) and directory.is_dir() else None
@@ -298,9 +315,10 @@ def load_dataset(
     if missing:
         if not download:
             raise DataError(
-                f"{directory}: missing {', '.join(missing)} of {spec.title}; put the files "
-                "there, point --data-dir at a directory that holds them, or let barenet download "
-                f"them (no --no-download); {csv_hint(name)}"
+                _("{directory}: missing {missing} of {title}; put the files there, point --data-dir "
+                  "at a directory that holds them, or let barenet download them (no "
+                  "--no-download); {csv_hint}").format(directory=directory, missing=", ".join(missing),
+                                                        title=spec.title, csv_hint=csv_hint(name))
             )
         from barenet.data.download import download_files
 
@@ -311,7 +329,7 @@ def load_dataset(
                 timeout=timeout, retries=retries, backoff=backoff,
             )
         except DataError as exc:
-            raise DataError(f"{exc}; {csv_hint(name)}") from None
+            raise DataError(_("{exc}; {csv_hint}").format(exc=exc, csv_hint=csv_hint(name))) from None
         found = {role: find_file(directory, spec.files[role]) for role in ROLES}
     return _load_idx_dataset(spec, directory, source, found, downloaded=set(missing))
 
@@ -331,17 +349,18 @@ def _load_idx_dataset(spec: DatasetSpec, directory: Path, source: str,
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         if len(images) != len(labels):
             raise DataError(
-                f"{reports[f'{split}_labels'].path}: {len(labels)} labels for {len(images)} "
-                f"images in {reports[f'{split}_images'].path.name}; the two files must come "
-                "from the same dataset, replace the wrong one"
+                _("{path}: {n_labels} labels for {n_images} images in {name}; the two files must "
+                  "come from the same dataset, replace the wrong one").format(
+                    path=reports[f"{split}_labels"].path, n_labels=len(labels),
+                    n_images=len(images), name=reports[f"{split}_images"].path.name)
             )
     notes = []
-    odd = [f"{r.path.name} {r.status}" for r in reports.values() if r.status != VERIFIED]
+    odd = [_("{name} {status}").format(name=r.path.name, status=status_words(r.status))
+           for r in reports.values() if r.status != VERIFIED]
     if odd:
-        notes.append(
-            f"note: {directory} does not hold the canonical {spec.title} ({', '.join(odd)}); "
-            "it loads, but results are not comparable with published figures"
-        )
+        notes.append(_("note: {directory} does not hold the canonical {title} ({files}); it loads, "
+                       "but results are not comparable with published figures").format(
+                         directory=directory, title=spec.title, files=_(", ").join(odd)))
     return _assemble(spec.name, directory, spec.class_names, arrays, reports, notes, source)
 
 
@@ -367,8 +386,8 @@ def load_csv_dataset(
         for role, array in ((f"{split}_images", images), (f"{split}_labels", labels)):
             arrays[role] = array
             reports[role] = FileReport(role, path, UNVERIFIED, content_sha256, array.shape)
-    notes = [f"note: {train_csv.parent} holds CSV files, not the canonical IDX files; it loads, "
-             "but results are not comparable with published figures"]
+    notes = [_("note: {directory} holds CSV files, not the canonical IDX files; it loads, but "
+               "results are not comparable with published figures").format(directory=train_csv.parent)]
     return _assemble(name, train_csv.parent.absolute(), class_names, arrays, reports, notes, "csv")
 
 
@@ -405,15 +424,16 @@ def _load_file(
     if status == NOT_CANONICAL:
         if source in ("bundled", "cache"):
             fix = (
-                "reinstall barenet (pip install --force-reinstall barenet)"
+                _("reinstall barenet (pip install --force-reinstall barenet)")
                 if source == "bundled"
-                else "delete it so that it is downloaded again"
+                else _("delete it so that it is downloaded again")
             )
             raise DataError(
-                f"{path}: content does not match the canonical {spec.title} "
-                f"({checksum.describe()} is {digest(checksum, raw, content, content_sha256)}, "
-                f"expected "
-                f"{checksum.hexdigest}); the file is corrupt, {fix}"
+                _("{path}: content does not match the canonical {title} ({what} is {digest}, "
+                  "expected {expected}); the file is corrupt, {fix}").format(
+                    path=path, title=spec.title, what=checksum.describe(),
+                    digest=digest(checksum, raw, content, content_sha256),
+                    expected=checksum.hexdigest, fix=fix)
             )
     array = parse_idx(content, path)
     if role.endswith("images"):
@@ -435,7 +455,8 @@ def _refuse_other_dataset(spec, role, path, raw, content, content_sha256) -> Non
         status = file_status(checksum, raw, content, content_sha256)
         if checksum is not None and status == VERIFIED:
             raise DataError(
-                f"{path}: this is {other.title}'s {role.replace('_', ' ')} file, not "
-                f"{spec.title}'s; point --data-dir (or {ENV_VAR}) at a {spec.title} directory, "
-                f"or ask for --dataset {other.name}"
+                _("{path}: this is {other}'s {role} file, not {wanted}'s; point --data-dir (or "
+                  "{variable}) at a {wanted} directory, or ask for --dataset {name}").format(
+                    path=path, other=other.title, role=role.replace("_", " "), wanted=spec.title,
+                    variable=ENV_VAR, name=other.name)
             )

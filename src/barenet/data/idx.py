@@ -36,9 +36,15 @@ from pathlib import Path
 import numpy as np
 
 from barenet.errors import DataError
+from barenet.i18n import _
 
 GZIP_MAGIC = b"\x1f\x8b"
 DATA_LIMIT = 1 << 30  # bytes a dataset file may hold, read or inflated (MNIST's largest: 47 MB)
+# Inflating: real IDX data compresses about 5:1 (MNIST's images 47 MB -> 9.9 MB); a gzip bomb
+# reaches ~1000:1. A stream may inflate to INFLATE_RATIO x its size (at least INFLATE_FLOOR).
+INFLATE_RATIO = 64
+INFLATE_FLOOR = 64 << 20
+INFLATE_STEP = 1 << 20  # bytes inflated at a time
 
 # IDX type code -> big-endian NumPy dtype, and back.
 TYPE_CODES: dict[int, np.dtype] = {
@@ -53,15 +59,18 @@ _CODE_OF_KIND: dict[tuple[str, int], int] = {
     (dtype.kind, dtype.itemsize): code for code, dtype in TYPE_CODES.items()
 }
 
-REPLACE_HINT = "replace it with a good copy (or delete it so that `barenet data` downloads it)"
+def replace_hint() -> str:
+    """The fix every message about a damaged dataset file ends with."""
+    return _("replace it with a good copy (or delete it so that `barenet data` downloads it)")
 
 
-def read_raw(path: str | os.PathLike, fix: str = REPLACE_HINT) -> bytes:
+def read_raw(path: str | os.PathLike, fix: str | None = None) -> bytes:
     """The bytes of the file at `path` as stored (still compressed if it is gzip).
 
     A missing file, a directory, an unreadable file and an empty file each raise `DataError`;
-    `fix` ends the message of an empty file (what to do about it).
+    `fix` ends the message of an empty file (what to do about it; default `replace_hint()`).
     """
+    fix = fix or replace_hint()
     from barenet.files import FileTooLarge, NotAFile, open_regular
 
     path = Path(path)
@@ -69,18 +78,23 @@ def read_raw(path: str | os.PathLike, fix: str = REPLACE_HINT) -> bytes:
         with open_regular(path, limit=DATA_LIMIT) as handle:  # never a FIFO, a device, a huge file
             raw = handle.read()
     except (NotAFile, FileTooLarge) as exc:
-        raise DataError(f"{path}: {exc.strerror}; put the dataset's file there") from None
+        raise DataError(_("{path}: {strerror}; put the dataset's file there").format(
+                            path=path, strerror=exc.strerror)) from None
     except FileNotFoundError:
         raise DataError(
-            f"{path}: file not found; put the file there or point --data-dir at the directory "
-            "that holds it"
+            _("{path}: file not found; put the file there or point --data-dir at the directory that "
+              "holds it").format(
+                path=path)
         ) from None
     except IsADirectoryError:
-        raise DataError(f"{path}: is a directory, not an IDX file; remove or rename it") from None
+        raise DataError(_("{path}: is a directory, not an IDX file; remove or rename it").format(
+                            path=path)) from None
     except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+        raise DataError(_("{path}: cannot be read ({strerror}); check its permissions").format(
+                            path=path, strerror=exc.strerror)) from None
     if not raw:
-        raise DataError(f"{path}: file is empty (0 bytes); {fix}")
+        raise DataError(_("{path}: file is empty (0 bytes); {fix}").format(
+                            path=path, fix=fix))
     return raw
 
 
@@ -101,12 +115,14 @@ def decompress(raw: bytes, path: str | os.PathLike) -> bytes:
     if path.suffix == ".gz":
         if raw[:2] == b"\x00\x00" and len(raw) >= 4 and raw[2] in TYPE_CODES:
             raise DataError(
-                f"{path}: named .gz but not gzip-compressed (it is a plain IDX file, perhaps "
-                f"decompressed by a browser); rename it to {path.with_suffix('').name}"
+                _("{path}: named .gz but not gzip-compressed (it is a plain IDX file, perhaps "
+                  "decompressed by a browser); rename it to {name}").format(
+                    path=path, name=path.with_suffix('').name)
             )
         raise DataError(
-            f"{path}: named .gz but not a gzip file (starts with bytes {raw[:4].hex(' ')}, "
-            f"expected 1f 8b); {REPLACE_HINT}"
+            _("{path}: named .gz but not a gzip file (starts with bytes {hex}, expected 1f 8b); "
+              "{fix}").format(
+                path=path, hex=raw[:4].hex(' '), fix=replace_hint())
         )
     return raw
 
@@ -116,19 +132,28 @@ def read_idx_bytes(path: str | os.PathLike) -> bytes:
     return decompress(read_raw(path), path)
 
 
+def inflate_limit(compressed: int) -> int:
+    """The most bytes `compressed` bytes of gzip may inflate to: INFLATE_RATIO x, at least
+    INFLATE_FLOOR, at most DATA_LIMIT (so a 1 MB bomb is stopped at 64 MB, not at 1 GiB)."""
+    return min(DATA_LIMIT, max(INFLATE_FLOOR, INFLATE_RATIO * compressed))
+
+
 def bounded_gunzip(raw: bytes, path: Path) -> bytes:
-    """gzip.decompress, but a stream that inflates beyond DATA_LIMIT is a DataError (a gzip
-    bomb: 10 MB of zeros inflate to 10 GB). Concatenated gzip members are read as gzip does."""
+    """gzip.decompress, but a stream that would inflate beyond `inflate_limit(len(raw))` is a
+    DataError (a gzip bomb: 10 MB of zeros inflate to 10 GB), refused when the output, inflated
+    1 MiB at a time, reaches the limit: the bomb itself is never allocated. Concatenated gzip
+    members are read as gzip does."""
+    limit = inflate_limit(len(raw))  # (the trailer's size field is not trusted: it may be cut off)
     out = bytearray()
     while raw:
         inflater = zlib.decompressobj(wbits=31)  # 31: a gzip header and trailer
-        while True:
-            out += inflater.decompress(raw, DATA_LIMIT + 1 - len(out))
-            if len(out) > DATA_LIMIT:
-                raise DataError(f"{path}: the gzip data inflates to more than {DATA_LIMIT:,} "
-                                f"bytes, far more than a dataset file holds; {REPLACE_HINT}")
+        while not inflater.eof:  # 1 MiB at a time: the refused bytes are never all held
+            piece = inflater.decompress(raw, min(INFLATE_STEP, limit + 1 - len(out)))
+            out += piece
+            if len(out) > limit:
+                _too_large(path, limit)
             raw = inflater.unconsumed_tail
-            if inflater.eof or not raw:
+            if not raw and not piece:
                 break
         if not inflater.eof:
             raise EOFError("truncated gzip stream")
@@ -136,17 +161,27 @@ def bounded_gunzip(raw: bytes, path: Path) -> bytes:
     return bytes(out)
 
 
-def gunzip(raw: bytes, path: Path, fix: str = REPLACE_HINT) -> bytes:
-    """Decompress gzip `raw` read from `path`; a truncated or corrupt stream is a DataError."""
+def _too_large(path: Path, limit: int):
+    raise DataError(_("{path}: the gzip data inflates to more than {limit:,} bytes, far more "
+                      "than a dataset file of this size holds (a gzip bomb?); {fix}").format(
+        path=path, limit=limit, fix=replace_hint()))
+
+
+def gunzip(raw: bytes, path: Path, fix: str | None = None) -> bytes:
+    """Decompress gzip `raw` read from `path`; a truncated or corrupt stream is a DataError
+    ending in `fix` (default `replace_hint()`)."""
+    fix = fix or replace_hint()
     try:
         return bounded_gunzip(raw, path)
     except EOFError:
         raise DataError(
-            f"{path}: gzip stream is truncated ({len(raw)} bytes; the download or copy was "
-            f"cut short); {fix}"
+            _("{path}: gzip stream is truncated ({n_raw} bytes; the download or copy was cut "
+              "short); {fix}").format(
+                path=path, n_raw=len(raw), fix=fix)
         ) from None
     except (gzip.BadGzipFile, zlib.error) as exc:
-        raise DataError(f"{path}: corrupt gzip data ({exc}); {fix}") from None
+        raise DataError(_("{path}: corrupt gzip data ({error}); {fix}").format(
+                            path=path, error=exc, fix=fix)) from None
 
 
 def parse_idx(content: bytes, path: str | os.PathLike = "<bytes>") -> np.ndarray:
@@ -157,25 +192,30 @@ def parse_idx(content: bytes, path: str | os.PathLike = "<bytes>") -> np.ndarray
     """
     n = len(content)
     if n < 4:
-        raise DataError(f"{path}: only {n} bytes, too short for an IDX header; {REPLACE_HINT}")
+        raise DataError(_("{path}: only {n} bytes, too short for an IDX header; {fix}").format(
+                            path=path, n=n, fix=replace_hint()))
     if content[0] != 0 or content[1] != 0:
         raise DataError(
-            f"{path}: not an IDX file (magic bytes {content[:4].hex(' ')}, expected "
-            f"00 00 <type> <ndim>); {REPLACE_HINT}"
+            _("{path}: not an IDX file (magic bytes {hex}, expected 00 00 <type> <ndim>); "
+              "{fix}").format(
+                path=path, hex=content[:4].hex(' '), fix=replace_hint())
         )
     code, ndim = content[2], content[3]
     if code not in TYPE_CODES:
         raise DataError(
-            f"{path}: unknown IDX type code 0x{code:02X} (expected one of "
-            f"{', '.join(f'0x{c:02X}' for c in TYPE_CODES)}); {REPLACE_HINT}"
+            _("{path}: unknown IDX type code 0x{code:02X} (expected one of {codes}); {fix}").format(
+                path=path, code=code, codes=', '.join(f'0x{c:02X}' for c in TYPE_CODES),
+                fix=replace_hint())
         )
     if ndim == 0:
-        raise DataError(f"{path}: IDX header declares 0 dimensions; {REPLACE_HINT}")
+        raise DataError(_("{path}: IDX header declares 0 dimensions; {fix}").format(
+                            path=path, fix=replace_hint()))
     header = 4 + 4 * ndim
     if n < header:
         raise DataError(
-            f"{path}: truncated IDX header ({n} bytes, the {ndim} dimensions need {header}); "
-            f"{REPLACE_HINT}"
+            _("{path}: truncated IDX header ({n} bytes, the {ndim} dimensions need {header}); "
+              "{fix}").format(
+                path=path, n=n, ndim=ndim, header=header, fix=replace_hint())
         )
     dims = tuple(int(d) for d in np.frombuffer(content, dtype=">u4", count=ndim, offset=4))
     dtype = TYPE_CODES[code]
@@ -184,10 +224,12 @@ def parse_idx(content: bytes, path: str | os.PathLike = "<bytes>") -> np.ndarray
         expected *= d
     present = n - header
     if present != expected:
-        what = "truncated" if present < expected else "longer than its header says"
+        what = _("truncated") if present < expected else _("longer than its header says")
         raise DataError(
-            f"{path}: {what}: header declares shape {dims} of {dtype.name} "
-            f"({expected} data bytes) but {present} are present; {REPLACE_HINT}"
+            _("{path}: {what}: header declares shape {dims} of {name} ({expected} data bytes) but "
+              "{present} are present; {fix}").format(
+                path=path, what=what, dims=dims, name=dtype.name, expected=expected, present=present,
+                fix=replace_hint())
         )
     array = np.frombuffer(content, dtype=dtype, offset=header).reshape(dims)
     if dtype.itemsize > 1:
@@ -206,9 +248,9 @@ def check_images(array: np.ndarray, path: str | os.PathLike, shape=(28, 28)) -> 
     if array.dtype != np.uint8 or array.ndim != 1 + len(shape) or array.shape[1:] != shape:
         want = "×".join(map(str, shape))
         raise DataError(
-            f"{path}: expected uint8 images of {want} pixels, shape (N, {want}), found "
-            f"{array.dtype.name} of shape {'×'.join(map(str, array.shape))}; is this a labels "
-            "file or another dataset? Use the images file here"
+            _("{path}: expected uint8 images of {want} pixels, shape (N, {want}), found {name} of "
+              "shape {shape}; is this a labels file or another dataset? Use the images file here").format(
+                path=path, want=want, name=array.dtype.name, shape="×".join(map(str, array.shape)))
         )
     return array
 
@@ -217,16 +259,17 @@ def check_labels(array: np.ndarray, path: str | os.PathLike, n_classes: int = 10
     """Check `array` is (N,) integer labels with every value in [0, n_classes); return it."""
     if array.ndim != 1 or array.dtype.kind not in "iu":
         raise DataError(
-            f"{path}: expected a 1-D array of integer labels, found {array.dtype.name} of shape "
-            f"{array.shape}; is this an images file? Use the labels file here"
+            _("{path}: expected a 1-D array of integer labels, found {name} of shape {shape}; is "
+              "this an images file? Use the labels file here").format(
+                path=path, name=array.dtype.name, shape=array.shape)
         )
     if array.size:
         lo, hi = int(array.min()), int(array.max())
         if lo < 0 or hi >= n_classes:
             bad = lo if lo < 0 else hi
             raise DataError(
-                f"{path}: label value {bad} is out of range (expected 0..{n_classes - 1}); "
-                f"{REPLACE_HINT}"
+                _("{path}: label value {bad} is out of range (expected 0..{top}); {fix}").format(
+                    path=path, bad=bad, top=n_classes - 1, fix=replace_hint())
             )
     return array
 
@@ -247,11 +290,13 @@ def encode_idx(array: np.ndarray) -> bytes:
     code = _CODE_OF_KIND.get((array.dtype.kind, array.dtype.itemsize))
     if code is None or array.dtype.kind == "b":
         raise DataError(
-            f"cannot write dtype {array.dtype} as IDX (supported: uint8, int8, int16, int32, "
-            "float32, float64); convert the array first"
+            _("cannot write dtype {dtype} as IDX (supported: uint8, int8, int16, int32, float32, "
+              "float64); convert the array first").format(
+                dtype=array.dtype)
         )
     if not 1 <= array.ndim <= 255:
-        raise DataError(f"cannot write a {array.ndim}-dimensional array as IDX (1 to 255)")
+        raise DataError(_("cannot write a {ndim}-dimensional array as IDX (1 to 255)").format(
+                            ndim=array.ndim))
     header = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
     return header + np.ascontiguousarray(array, dtype=TYPE_CODES[code]).tobytes()
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from barenet.errors import DataError
+from barenet.i18n import _
 
 
 def to_float01(images: np.ndarray) -> np.ndarray:
@@ -36,11 +37,13 @@ def to_float01(images: np.ndarray) -> np.ndarray:
     images = np.asarray(images)
     if images.dtype != np.uint8:
         raise DataError(
-            f"to_float01 expects uint8 pixels 0..255, got {images.dtype}; pass the images "
-            "of a Dataset (already-scaled floats must not be divided by 255 again)"
+            _("to_float01 expects uint8 pixels 0..255, got {dtype}; pass the images of a Dataset "
+              "(already-scaled floats must not be divided by 255 again)").format(
+                dtype=images.dtype)
         )
     if images.ndim < 2:
-        raise DataError(f"to_float01 expects (N, H, W) or (N, H·W) images, got {images.shape}")
+        raise DataError(_("to_float01 expects (N, H, W) or (N, H·W) images, got {shape}").format(
+                            shape=images.shape))
     flat = images.reshape(len(images), -1)  # (N, H, W) -> (N, H·W), a view
     return np.divide(flat, np.float32(255), dtype=np.float32)
 
@@ -49,7 +52,8 @@ def to_int_labels(labels: np.ndarray) -> np.ndarray:
     """Labels as a (N,) int64 array (safe for indexing and one-hot encoding)."""
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise DataError(f"labels must be a 1-D integer array, got {labels.dtype} {labels.shape}")
+        raise DataError(_("labels must be a 1-D integer array, got {dtype} {shape}").format(
+                            dtype=labels.dtype, shape=labels.shape))
     return labels.astype(np.int64)
 
 
@@ -81,8 +85,8 @@ class Standardizer:
         x = np.asarray(x)
         if x.ndim != 2 or x.shape[0] == 0 or x.dtype.kind != "f":
             raise DataError(
-                f"Standardizer.fit expects (N, D) float pixels with N > 0, got {x.dtype} "
-                f"{x.shape}; apply to_float01 first"
+                _("Standardizer.fit expects (N, D) float pixels with N > 0, got {dtype} {shape}; apply "
+                  "to_float01 first").format(dtype=x.dtype, shape=x.shape)
             )
         axis = 0 if per_pixel else None
         count = x.shape[0] if per_pixel else x.size
@@ -96,7 +100,7 @@ class Standardizer:
         if per_pixel:
             return cls(mean.astype(np.float32), np.maximum(std, min_std).astype(np.float32), True)
         if std == 0:
-            raise DataError("Standardizer.fit: every training pixel has the same value (std 0)")
+            raise DataError(_("Standardizer.fit: every training pixel has the same value (std 0)"))
         return cls(float(mean), float(std), False)
 
     def transform(self, x: np.ndarray) -> np.ndarray:
@@ -104,7 +108,8 @@ class Standardizer:
         x = np.asarray(x)
         if self.per_pixel and (x.ndim != 2 or x.shape[1] != np.size(self.mean)):
             raise DataError(
-                f"Standardizer was fitted on {np.size(self.mean)} features, got shape {x.shape}"
+                _("Standardizer was fitted on {size} features, got shape {shape}").format(
+                    size=np.size(self.mean), shape=x.shape)
             )
         mean = np.asarray(self.mean, dtype=np.float32)
         scale = np.float32(1) / np.asarray(self.std, dtype=np.float32)
@@ -130,20 +135,20 @@ class Standardizer:
             if kind == "global":
                 mean, std = float(d["mean"]), float(d["std"])
                 if not (np.isfinite(mean) and np.isfinite(std) and std > 0):
-                    raise ValueError("mean and std must be finite, std > 0")
+                    raise ValueError(_("mean and std must be finite, std > 0"))
                 return cls(mean, std, False)
             if kind == "per-pixel":
                 mean = np.asarray(d["mean"], dtype=np.float32)
                 std = np.asarray(d["std"], dtype=np.float32)
                 if mean.ndim != 1 or mean.shape != std.shape:
-                    raise ValueError("mean and std must be lists of equal length")
+                    raise ValueError(_("mean and std must be lists of equal length"))
                 if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(std)) and np.all(std > 0)):
-                    raise ValueError("mean and std must be finite, std > 0")
+                    raise ValueError(_("mean and std must be finite, std > 0"))
                 return cls(mean, std, True)
-            raise ValueError(f"unknown kind {kind!r} (expected 'global' or 'per-pixel')")
+            raise ValueError(_("unknown kind {kind!r} (expected 'global' or 'per-pixel')").format(kind=kind))
         except (KeyError, TypeError, ValueError) as exc:
             raise DataError(
-                f"invalid standardisation record ({exc}); re-train or re-save the model"
+                _("invalid standardisation record ({exc}); re-train or re-save the model").format(exc=exc)
             ) from None
 
 
@@ -165,17 +170,18 @@ def select_classes(
     y = to_int_labels(y)
     classes = [int(c) for c in classes]
     if len(x) != len(y):
-        raise DataError(f"select_classes: {len(x)} samples but {len(y)} labels")
+        raise DataError(_("select_classes: {n_x} samples but {n_y} labels").format(n_x=len(x), n_y=len(y)))
     if not classes:
-        raise DataError("select_classes: no class given; name at least one, e.g. --classes 0,1")
+        raise DataError(_("select_classes: no class given; name at least one, e.g. --classes 0,1"))
     if len(set(classes)) != len(classes):
-        raise DataError(f"select_classes: classes {classes} repeat a class; list each once")
+        raise DataError(_("select_classes: classes {classes} repeat a class; list each once").format(
+                            classes=classes))
     present = set(np.unique(y).tolist())
     absent = [c for c in classes if c not in present]
     if absent:
         raise DataError(
-            f"select_classes: class(es) {absent} do not occur in the labels (present: "
-            f"{sorted(present)}); choose among those"
+            _("select_classes: class(es) {absent} do not occur in the labels (present: {present}); choose "
+              "among those").format(absent=absent, present=sorted(present))
         )
     lookup = np.full(max(max(classes), int(y.max())) + 1, -1, dtype=np.int64)
     lookup[classes] = np.arange(len(classes))  # old label -> new label, -1 = dropped
@@ -201,17 +207,18 @@ def stratified_split(
     if isinstance(val_size, (bool, np.bool_)) or not isinstance(
         val_size, (int, float, np.integer, np.floating)
     ):
-        raise DataError(f"val_size must be a count or a fraction, got {val_size!r}")
+        raise DataError(_("val_size must be a count or a fraction, got {val_size!r}").format(
+                            val_size=val_size))
     if isinstance(val_size, (float, np.floating)):
         if not 0.0 <= val_size < 1.0:
-            raise DataError(f"validation fraction {val_size} must be in [0, 1)")
+            raise DataError(_("validation fraction {val_size} must be in [0, 1)").format(val_size=val_size))
         n_val = round(val_size * n_total)
     else:
         n_val = int(val_size)
     if not 0 <= n_val < n_total:
         raise DataError(
-            f"validation size {n_val} must be at least 0 and less than the {n_total} training "
-            "samples"
+            _("validation size {n_val} must be at least 0 and less than the {n_total} training "
+              "samples").format(n_val=n_val, n_total=n_total)
         )
     classes, counts = np.unique(y, return_counts=True)
     quota = counts * (n_val / n_total)  # (K,) exact shares

@@ -113,6 +113,11 @@ INITIALIZERS["kaiming_normal"] = INITIALIZERS["he_normal"]
 INITIALIZERS["kaiming_uniform"] = INITIALIZERS["he_uniform"]
 
 
+#: The largest std of normal:S and limit of uniform:S. He's σ for 784 inputs is 0.05; weights
+#: of σ 10 already saturate every unit, and σ 1e308 (or inf) overflows float32 at once.
+MAX_SCALE = 10.0
+
+
 def get_initializer(spec: str | Initializer) -> Initializer:
     """An initialiser from its name (`"he_normal"`, `"normal:0.01"`, `"uniform:0.1"`) or itself.
 
@@ -132,6 +137,6 @@ def get_initializer(spec: str | Initializer) -> Initializer:
         value = float(arg)
     except ValueError:
         raise ValueError(f"initialiser {spec!r}: {arg!r} is not a number") from None
-    if not value > 0:
-        raise ValueError(f"initialiser {spec!r}: the scale must be positive")
+    if not 0 < value <= MAX_SCALE:  # inf, 1e308: weights that overflow float32 in one layer
+        raise ValueError(f"initialiser {spec!r}: the scale must be in (0, {MAX_SCALE:g}]")
     return INITIALIZERS[name](value)

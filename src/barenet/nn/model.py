@@ -11,6 +11,7 @@ probabilities a user sees are those the loss trained.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,10 @@ from barenet.nn.labels import labels_from_outputs
 from barenet.nn.layer import Layer
 from barenet.nn.layers import Dense, Dropout, Identity, as_generator
 from barenet.nn.parameters import FlatParameters
+
+#: The most layers a network may have: what `barenet.experiment.config` lets a run build (MAX_HIDDEN_LAYERS)
+#: and what `barenet.saving.model_record` lets a model file hold, so that every file written is read.
+MAX_LAYERS = 1000
 
 #: Layers by the name model files use.
 LAYERS: dict[str, type[Layer]] = {
@@ -52,6 +57,17 @@ def given_parameters(index: int, layer_class: type[Layer],
         raise ValueError(f"parameter(s) {', '.join(missing)} of layer {index} "
                          f"({layer_class.__name__}) missing")
     return {name: parameters[f"{index}.{name}"] for name in names}
+
+
+# Sequential.summary()'s words, in English (its `words` argument gives them in another language).
+SUMMARY_WORDS = {"layer": "layer", "output": "output", "parameters": "parameters", "input": "input",
+                 "({activation} in predict_proba)": "({activation} in predict_proba)",
+                 "total parameters: {count}": "total parameters: {count}"}
+
+
+def _columns(text: str) -> int:
+    """The terminal columns `text` takes: two for a wide (CJK) character, else one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 class Sequential:
@@ -245,22 +261,31 @@ class Sequential:
             n = layer.output_size(n)
         return n
 
-    def summary(self) -> str:
-        """A table of the layers, their output sizes and parameter counts."""
-        rows = [("#", "layer", "output", "parameters")]
+    def summary(self, words: dict[str, str] | None = None) -> str:
+        """A table of the layers, their output sizes and parameter counts.
+
+        words: the table's own words in another language, by their English ("layer", "output",
+            "parameters", "input", "({activation} in predict_proba)", "total parameters: {count}");
+            the engine speaks English, the command line passes them translated. Columns are
+            aligned by terminal width (a Chinese character takes two).
+        """
+        say = {**SUMMARY_WORDS, **(words or {})}
+        rows = [("#", say["layer"], say["output"], say["parameters"])]
         n = self.input_size()
-        rows.append(("", "input", str(n), ""))
+        rows.append(("", say["input"], str(n), ""))
         for i, layer in enumerate(self.layers):
             n = layer.output_size(n)
             count = sum(p.size for p, _ in layer.parameters())
             label = f"Dense({layer.n_in} → {layer.n_out})" if isinstance(layer, Dense) else repr(layer)
             rows.append((str(i), label, str(n), f"{count:,}" if count else ""))
         if self.output_activation:
-            rows.append(("", f"({self.output_activation} in predict_proba)", str(n), ""))
-        widths = [max(len(r[c]) for r in rows) for c in range(4)]
-        lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-        lines.insert(1, "-" * len(lines[0]))
-        lines.append(f"total parameters: {self.parameter_count():,}")
+            words_in = say["({activation} in predict_proba)"].format(activation=self.output_activation)
+            rows.append(("", words_in, str(n), ""))
+        widths = [max(_columns(r[c]) for r in rows) for c in range(4)]
+        lines = ["  ".join(cell + " " * (w - _columns(cell)) for cell, w in zip(r, widths, strict=True))
+                 .rstrip() for r in rows]
+        lines.insert(1, "-" * _columns(lines[0]))
+        lines.append(say["total parameters: {count}"].format(count=f"{self.parameter_count():,}"))
         return "\n".join(lines)
 
     def describe(self) -> str:

@@ -93,7 +93,8 @@ class History:
         """The inverse of `to_dict`; a history saved before batch losses were kept has none."""
         return cls(list(data.get("records", [])), bool(data.get("stopped_early", False)),
                    data.get("best_epoch"), [int(s) for s in data.get("batch_steps", [])],
-                   [float(v) for v in data.get("batch_losses", [])], int(data.get("batch_every", 1)))
+                   [math.nan if v is None else float(v) for v in data.get("batch_losses", [])],
+                   int(data.get("batch_every", 1)))  # None: a NaN loss, saved as JSON null
 
 
 class Callback:
@@ -207,13 +208,20 @@ def mini_batches(
         yield xb, yb, (yb if labels is y else labels[index])  # integer labels: the same gather
 
 
-def diverged(what: str, epoch: int, batch: int, lr: float) -> TrainingError:
-    """The error for a run whose numbers stopped being finite, with the fix."""
+def diverged(what: str, epoch: int, batch: int, lr: float, loss: float | None = None) -> TrainingError:
+    """The error for a run whose numbers stopped being finite, with the fix.
+
+    The numbers are kept on the error too (`error.diverged`: loss, or None when a parameter went
+    bad; epoch and batch counted from 0; lr), so that the command line can say it in the user's
+    language: the engine itself speaks English only.
+    """
     kept = f"those after epoch {epoch}" if epoch else "the initial ones"
-    return TrainingError(
+    error = TrainingError(
         f"{what} in epoch {epoch + 1}, batch {batch + 1} (learning rate {lr:g}): training "
         f"diverged; lower the learning rate. The parameters are {kept}."
     )
+    error.diverged = {"loss": loss, "epoch": epoch, "batch": batch, "lr": lr}
+    return error
 
 
 def epochs_for_steps(steps: int, n: int, batch_size: int) -> int:
@@ -338,7 +346,7 @@ class Run:
                 batch_loss = loss.forward(output, yb)
                 if not math.isfinite(batch_loss):
                     restore(model, optimizer, last_good)
-                    raise diverged(f"the loss became {batch_loss}", epoch, b, optimizer.lr)
+                    raise diverged(f"the loss became {batch_loss}", epoch, b, optimizer.lr, batch_loss)
                 correct += int((loss.labels(output) == lb).sum())
                 model.backward(loss.backward(), input_grad=False)
                 optimizer.step(model.flat)

@@ -7,7 +7,7 @@
     predict_response(recognizer, body) → the JSON object of POST /api/predict:
         {"digit": "7", "probabilities": [K floats, class order, sum 1], "class_names": [...],
          "input": 28×28 (what the network sees), "saliency": 28×28 in [0, 1] (|∂score/∂pixel| of
-         the winning class, see `barenet.recognize`), "notes": [...]}
+         the winning class, see `barenet.digits.recognize`), "notes": [...]}
         or {"digit": null, "message": "draw a digit", ...} for a blank canvas (not an error)
     health_response(recognizer, model_name) → the JSON object of GET /api/health
 
@@ -30,8 +30,9 @@ from typing import Any
 
 import numpy as np
 
+from barenet.digits.recognize import SIDE, Recognizer
 from barenet.errors import ImageError
-from barenet.recognize import SIDE, Recognizer
+from barenet.i18n import speaking
 
 MAX_IMAGE_PIXELS = 4096 * 4096  # larger images are refused before decoding (memory, time)
 BLANK_CONTRAST = 0.1  # a drawing whose brightness spans less than this is an empty canvas
@@ -67,13 +68,13 @@ def image_digit(data: bytes) -> tuple[np.ndarray | None, list[str]]:
     """A drawing's file bytes -> (pixels (28, 28) in [0, 1], notes), or (None, []) if blank."""
     from PIL import Image, UnidentifiedImageError
 
-    from barenet.images import load_image
-    from barenet.images.normalise import mnist_style_with_notes
+    from barenet.digits import load_image
+    from barenet.digits.normalise import mnist_style_with_notes
 
     if not data:
         raise RequestError(422, "the image is empty (0 bytes): send the canvas as a PNG")
     try:  # reads only the header: refuse a huge image before decoding it
-        with warnings.catch_warnings():  # as `barenet.images.read` does
+        with warnings.catch_warnings():  # as `barenet.digits.read` does
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
@@ -146,7 +147,17 @@ def grid(values: np.ndarray) -> list[list[float]]:
 
 
 def predict_response(recognizer: Recognizer, body: bytes) -> dict[str, Any]:
-    """The JSON answer to POST /api/predict (RequestError for a client's mistake)."""
+    """The JSON answer to POST /api/predict (RequestError for a client's mistake).
+
+    In English whatever the server's language: the page shows the answer in its reader's language
+    (static/app.js translates the messages it knows), so notes from `barenet.digits` are English too.
+    """
+    with speaking("en"):  # this request's thread only
+        return answer(recognizer, body)
+
+
+def answer(recognizer: Recognizer, body: bytes) -> dict[str, Any]:
+    """predict_response's answer, in the language in use."""
     pixels, notes = parse_request(body)
     if pixels is None:
         return {"digit": None, "message": "draw a digit", "notes": notes,

@@ -17,7 +17,7 @@ Each request must arrive within REQUEST_DEADLINE seconds (a client trickling byt
 connection then); the kernel queues up to BACKLOG connections waiting to be accepted, so a burst
 of hundreds of requests is answered, not reset. Image decoding and preprocessing run in the
 request's thread, a few at a time (`barenet.web.api`); only the network's forward and backward
-passes are serialised (`barenet.recognize.Recognizer` holds the lock).
+passes are serialised (`barenet.digits.recognize.Recognizer` holds the lock).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from barenet.modelfile import TrainedModel
-from barenet.recognize import Recognizer
+from barenet.digits.recognize import Recognizer
+from barenet.saving.modelfile import TrainedModel
 from barenet.web.api import RequestError, health_response, predict_response
 from barenet.web.guard import DeadlineSocketIO, host_allowed, origin_allowed, own_names
 

@@ -21,6 +21,7 @@ import os
 from collections.abc import Sequence
 
 from barenet.errors import ConfigError
+from barenet.i18n import _
 
 MOMENTS = {"sgd": 0, "momentum": 1, "nesterov": 1, "rmsprop": 1, "adam": 2, "adamw": 2}
 ACTIVATION_COPIES = 4
@@ -65,7 +66,25 @@ def check_fits(sizes: Sequence[int], optimizer: str, batch_size: int,
         return
     shape = "-".join(str(n) for n in sizes)
     raise ConfigError(
-        f"the network {shape} has {parameter_count(sizes):,} parameters and needs about "
-        f"{needed:,} bytes ({needed / 1e9:.1f} GB) to train with {optimizer} and batch "
-        f"{batch_size}, more than the {available:,} bytes ({available / 1e9:.1f} GB) of memory "
-        "available; choose smaller --hidden sizes (the default is 512,512)")
+        _("the network {shape} has {count:,} parameters and needs about {needed:,} bytes ({gb:.1f} "
+          "GB) to train with {optimizer} and batch {batch}, more than the {available:,} bytes "
+          "({agb:.1f} GB) of memory available; choose smaller --hidden sizes (the default is "
+          "512,512)").format(shape=shape, count=parameter_count(sizes), needed=needed,
+                             gb=needed / 1e9, optimizer=optimizer, batch=batch_size,
+                             available=available, agb=available / 1e9))
+
+
+def gradcheck_bytes(sizes: Sequence[int], batch: int) -> int:
+    """Bytes of a float64 gradient check of Dense widths `sizes`: the parameters, their gradients
+    and the check's flat copies (4 · 8P), and a batch's activations as in training."""
+    return 8 * parameter_count(sizes) * 4 + 8 * batch * sum(sizes[1:]) * ACTIVATION_COPIES
+
+
+def check_available(needed: int, what: str, fix: str, available: int | None = None) -> None:
+    """ConfigError if `needed` bytes (for `what`) exceed the memory available; `fix` says what to do."""
+    available = available_bytes() if available is None else available
+    if available is None or needed <= available:
+        return
+    raise ConfigError(_("{what} needs about {needed:,} bytes ({gb:.1f} GB), more than the "
+                        "{available:,} bytes ({agb:.1f} GB) of memory available; {fix}").format(
+        what=what, needed=needed, gb=needed / 1e9, available=available, agb=available / 1e9, fix=fix))

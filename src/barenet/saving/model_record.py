@@ -1,6 +1,6 @@
 """Checks of a model file's metadata record against its tensors and sane limits, before any use.
 
-A model file's JSON record (see `barenet.modelfile`) is data from anywhere: nothing in it is
+A model file's JSON record (see `barenet.saving.modelfile`) is data from anywhere: nothing in it is
 trusted until checked here. `check_record(record, tensors)` raises one `ModelFileError` naming
 the first thing wrong, and guarantees, when it returns, that
 
@@ -23,8 +23,9 @@ from typing import Any
 import numpy as np
 
 from barenet.errors import BarenetError, ModelFileError
+from barenet.i18n import _
+from barenet.nn.model import MAX_LAYERS  # the same limit a run is built with (barenet.experiment.config)
 
-MAX_LAYERS = 1000  # far beyond any MLP barenet trains (784-512-512-10 with dropout has 8)
 MAX_CLASSES = 100_000
 KINDS = ("model", "checkpoint")
 NUMBERS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds")  # per epoch
@@ -46,24 +47,26 @@ def kind_name(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return _("a boolean")
     if isinstance(value, (int, float)):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "a string"
-    return "a list" if isinstance(value, list) else "a table" if isinstance(value, dict) else "?"
+        return _("a string")
+    return _("a list") if isinstance(value, list) else _("a table") if isinstance(value, dict) else "?"
 
 
 def expect(value: Any, types: tuple[type, ...], what: str) -> Any:
     """`value` if it is one of `types` (a bool is never a number here), else a ModelFileError."""
     if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
-        wanted = {dict: "a table", list: "a list", str: "a string", int: "an integer",
-                  float: "a number", bool: "a boolean", type(None): "null"}
-        names = " or ".join(dict.fromkeys(wanted[t] for t in types))
-        raise ModelFileError(f"invalid metadata: {what} is {kind_name(value)}, expected {names}; "
-                             "the file is damaged or was not written by barenet, re-train")
+        wanted = {dict: _("a table"), list: _("a list"), str: _("a string"), int: _("an integer"),
+                  float: _("a number"), bool: _("a boolean"), type(None): "null"}
+        names = _(" or ").join(dict.fromkeys(wanted[t] for t in types))
+        raise ModelFileError(_("invalid metadata: {what} is {kind}, expected {names}; the file is "
+                               "damaged or was not written by barenet, re-train").format(
+                                 what=what, kind=kind_name(value), names=names))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ModelFileError(f"invalid metadata: {what} is {value}; re-train")
+        raise ModelFileError(_("invalid metadata: {what} is {value}; re-train").format(
+                                 what=what, value=value))
     return value
 
 
@@ -71,11 +74,12 @@ def check_record(record: Any, tensors: Mapping[str, np.ndarray]) -> None:
     """Raise ModelFileError unless `record` and `tensors` describe one sound network (see above)."""
     expect(record, (dict,), "the metadata record")
     if "architecture" not in record:
-        raise ModelFileError("invalid metadata: no architecture; re-train")
+        raise ModelFileError(_("invalid metadata: no architecture; re-train"))
     kind = record.get("kind", "model")
     if kind not in KINDS:
-        raise ModelFileError(f"invalid metadata: kind {kind!r} is neither 'model' nor 'checkpoint'; "
-                             "re-train")
+        raise ModelFileError(_("invalid metadata: kind {kind!r} is neither 'model' nor "
+                               "'checkpoint'; re-train").format(
+                                 kind=kind))
     shapes = check_architecture(record["architecture"], tensors)
     check_parameters({**shapes, **buffer_shapes(record["architecture"])}, tensors)
     n_in, n_out = network_sizes(record["architecture"], tensors)
@@ -94,12 +98,14 @@ def check_architecture(architecture: Any, tensors: Mapping[str, np.ndarray]) -> 
     expect(architecture, (dict,), "architecture")
     layers = expect(architecture.get("layers"), (list,), "architecture.layers")
     if not 1 <= len(layers) <= MAX_LAYERS:
-        raise ModelFileError(f"invalid metadata: {len(layers)} layers (1 to {MAX_LAYERS} expected); "
-                             "re-train")
+        raise ModelFileError(_("invalid metadata: {n_layers} layers (1 to {most} expected); "
+                               "re-train").format(
+                                 n_layers=len(layers), most=MAX_LAYERS))
     output = architecture.get("output_activation")
     if output not in OUTPUT_ACTIVATIONS:
-        raise ModelFileError(f"invalid metadata: output_activation {output!r} is not softmax, "
-                             "sigmoid or null; re-train")
+        raise ModelFileError(_("invalid metadata: output_activation {output!r} is not softmax, "
+                               "sigmoid or null; re-train").format(
+                                 output=output))
     shapes: dict[str, tuple] = {}
     width: int | None = None  # features flowing out of the layers so far
     for i, spec in enumerate(layers):
@@ -108,20 +114,21 @@ def check_architecture(architecture: Any, tensors: Mapping[str, np.ndarray]) -> 
             shapes.update(stored_arrays(i, tensors))
         if kind == "BatchNorm":
             if spec.get("n") != width:
-                raise ModelFileError(f"invalid metadata: layer {i} (BatchNorm) normalises "
-                                     f"{spec.get('n')} features but the layers before it give {width}; "
-                                     "re-train")
+                raise ModelFileError(_("invalid metadata: layer {i} (BatchNorm) normalises {n} "
+                                       "features but the layers before it give {width}; re-train").format(
+                                         i=i, n=spec.get('n'), width=width))
             shapes[f"{i}.gamma"] = shapes[f"{i}.beta"] = (width,)
         if kind != "Dense":
             continue
         n_in, n_out = dense_sizes(i, spec, tensors)
         if width is not None and n_in != width:
-            raise ModelFileError(f"invalid metadata: layer {i} (Dense) takes {n_in} inputs but the "
-                                 f"layers before it give {width}; re-train")
+            raise ModelFileError(_("invalid metadata: layer {i} (Dense) takes {n_in} inputs but the "
+                                   "layers before it give {width}; re-train").format(
+                                     i=i, n_in=n_in, width=width))
         shapes[f"{i}.W"], shapes[f"{i}.b"] = (n_in, n_out), (n_out,)
         width = n_out
     if width is None:
-        raise ModelFileError("invalid metadata: the architecture has no Dense layer; re-train")
+        raise ModelFileError(_("invalid metadata: the architecture has no Dense layer; re-train"))
     return shapes
 
 
@@ -146,8 +153,9 @@ def check_layer(i: int, spec: Any) -> str:
     expect(spec, (dict,), f"layer {i}")
     kind = spec.get("type")
     if not isinstance(kind, str) or kind not in LAYERS:
-        raise ModelFileError(f"invalid metadata: layer {i} has unknown type {kind!r} (known: "
-                             f"{', '.join(sorted(LAYERS))}); re-train or upgrade barenet")
+        raise ModelFileError(_("invalid metadata: layer {i} has unknown type {kind!r} (known: "
+                               "{known}); re-train or upgrade barenet").format(
+                                 i=i, kind=kind, known=', '.join(sorted(LAYERS))))
     allowed = LAYER_ARGUMENTS.get(kind)
     for name, value in spec.items():
         if name == "type":
@@ -155,18 +163,21 @@ def check_layer(i: int, spec: Any) -> str:
         if allowed is None:  # a layer type this module has no table for: plain values only
             expect(value, (int, float, str, bool, type(None)), f"layer {i} ({kind}) {name}")
             if isinstance(value, int) and abs(value) > 2**31:
-                raise ModelFileError(f"invalid metadata: layer {i} ({kind}) {name} = {value} is out "
-                                     "of range; re-train")
+                raise ModelFileError(_("invalid metadata: layer {i} ({kind}) {name} = {value} is "
+                                       "out of range; re-train").format(
+                                         i=i, kind=kind, name=name, value=value))
         elif name not in allowed:
-            raise ModelFileError(f"invalid metadata: layer {i} ({kind}) has an unknown argument "
-                                 f"{name!r}; re-train or upgrade barenet")
+            raise ModelFileError(_("invalid metadata: layer {i} ({kind}) has an unknown argument "
+                                   "{name!r}; re-train or upgrade barenet").format(
+                                     i=i, kind=kind, name=name))
         else:
             expect(value, allowed[name], f"layer {i} ({kind}) {name}")
     for name in ("weight_init", "bias_init") if kind == "Dense" else ():
         check_initializer(i, spec.get(name, "zeros"))
     if kind == "Dropout" and not 0 <= spec.get("p", 0.5) < 1:
-        raise ModelFileError(f"invalid metadata: layer {i} (Dropout) p = {spec['p']} is not in "
-                             "[0, 1); re-train")
+        raise ModelFileError(_("invalid metadata: layer {i} (Dropout) p = {p} is not in [0, 1); "
+                               "re-train").format(
+                                 i=i, p=spec['p']))
     return kind
 
 
@@ -178,24 +189,27 @@ def check_initializer(i: int, spec: str) -> None:
     try:
         get_initializer(spec)
     except (ValueError, KeyError):
-        raise ModelFileError(f"invalid metadata: layer {i} (Dense) has an unknown initialiser "
-                             f"{spec[:40]!r}; re-train") from None
+        raise ModelFileError(_("invalid metadata: layer {i} (Dense) has an unknown initialiser "
+                               "{spec!r}; re-train").format(
+                                 i=i, spec=spec[:40])) from None
 
 
 def dense_sizes(i: int, spec: dict[str, Any], tensors: Mapping[str, np.ndarray]) -> tuple[int, int]:
     """(n_in, n_out) of Dense layer i, checked against the shapes of the tensors i.W and i.b."""
     n_in, n_out = spec.get("n_in"), spec.get("n_out")
     if n_in is None or n_out is None:
-        raise ModelFileError(f"invalid metadata: layer {i} (Dense) lacks n_in or n_out; re-train")
+        raise ModelFileError(_("invalid metadata: layer {i} (Dense) lacks n_in or n_out; re-train").format(
+                                 i=i))
     weights, bias = tensors.get(f"{i}.W"), tensors.get(f"{i}.b")
     if weights is None or bias is None:
-        raise ModelFileError(f"parameter {i}.W or {i}.b of layer {i} (Dense) is missing from the "
-                             "file; re-train")
+        raise ModelFileError(_("parameter {i}.W or {i}.b of layer {i} (Dense) is missing from the "
+                               "file; re-train").format(
+                                 i=i))
     if weights.shape != (n_in, n_out) or bias.shape != (n_out,):
         raise ModelFileError(
-            f"layer {i} (Dense) claims {n_in} inputs and {n_out} outputs, but the file stores "
-            f"{i}.W {tuple(weights.shape)} and {i}.b {tuple(bias.shape)}; the file is inconsistent, "
-            "re-train")
+            _("layer {i} (Dense) claims {n_in} inputs and {n_out} outputs, but the file stores "
+              "{i}.W {w_shape} and {i}.b {b_shape}; the file is inconsistent, re-train").format(
+                i=i, n_in=n_in, n_out=n_out, w_shape=tuple(weights.shape), b_shape=tuple(bias.shape)))
     return n_in, n_out
 
 
@@ -204,22 +218,27 @@ def check_parameters(shapes: Mapping[str, tuple], tensors: Mapping[str, np.ndarr
     stored = {name for name in tensors if not name.startswith("optimizer.")}
     extra = sorted(stored - set(shapes))
     if extra:
-        raise ModelFileError(f"unexpected tensor(s) {', '.join(extra[:5])} in the file; re-train")
+        raise ModelFileError(_("unexpected tensor(s) {extra} in the file; re-train").format(
+                                 extra=', '.join(extra[:5])))
     for name, shape in shapes.items():
         if name not in tensors:
-            raise ModelFileError(f"parameter {name} is missing from the file; re-train")
+            raise ModelFileError(_("parameter {name} is missing from the file; re-train").format(
+                                     name=name))
         if tuple(tensors[name].shape) != shape:
-            raise ModelFileError(f"parameter {name} has shape {tuple(tensors[name].shape)}, the "
-                                 f"architecture needs {shape}; the file is inconsistent, re-train")
+            raise ModelFileError(_("parameter {name} has shape {shape}, the architecture needs "
+                                   "{expected}; the file is inconsistent, re-train").format(
+                                     name=name, shape=tuple(tensors[name].shape), expected=shape))
         check_array(name, tensors[name])
 
 
 def check_array(name: str, value: np.ndarray) -> None:
     """A stored tensor must be float32 and finite."""
     if value.dtype != np.float32:
-        raise ModelFileError(f"parameter {name} is {value.dtype}, expected float32; re-train")
+        raise ModelFileError(_("parameter {name} is {dtype}, expected float32; re-train").format(
+                                 name=name, dtype=value.dtype))
     if not np.isfinite(value).all():
-        raise ModelFileError(f"parameter {name} holds NaN or infinite values; re-train")
+        raise ModelFileError(_("parameter {name} holds NaN or infinite values; re-train").format(
+                                 name=name))
 
 
 def network_sizes(architecture: dict[str, Any], tensors: Mapping[str, np.ndarray]) -> tuple[int, int]:
@@ -236,8 +255,9 @@ def check_class_names(names: Any, outputs: int) -> None:
     for name in names[:MAX_CLASSES]:
         expect(name, (str, int), "a class name")
     if names and len(names) != outputs and not (outputs == 1 and len(names) == 2):
-        raise ModelFileError(f"invalid metadata: {len(names)} class names for {outputs} outputs; "
-                             "re-train")
+        raise ModelFileError(_("invalid metadata: {n_names} class names for {outputs} outputs; "
+                               "re-train").format(
+                                 n_names=len(names), outputs=outputs))
 
 
 def check_normalization(normalization: Any, inputs: int) -> None:
@@ -250,10 +270,12 @@ def check_normalization(normalization: Any, inputs: int) -> None:
     try:
         standardizer = Standardizer.from_dict(normalization)
     except BarenetError as exc:
-        raise ModelFileError(f"invalid metadata: normalization: {exc}; re-train") from None
+        raise ModelFileError(_("invalid metadata: normalization: {error}; re-train").format(
+                                 error=exc)) from None
     if standardizer.per_pixel and np.size(standardizer.mean) != inputs:
-        raise ModelFileError(f"invalid metadata: normalization has {np.size(standardizer.mean)} "
-                             f"values for {inputs} inputs; re-train")
+        raise ModelFileError(_("invalid metadata: normalization has {size} values for {inputs} "
+                               "inputs; re-train").format(
+                                 size=np.size(standardizer.mean), inputs=inputs))
 
 
 def check_history(history: Any) -> None:
@@ -270,10 +292,10 @@ def check_history(history: Any) -> None:
             expect(value, types, f"history {key}")
     for key in ("batch_steps", "batch_losses"):
         for value in expect(history.get(key, []), (list,), f"history.{key}"):
-            expect(value, (int, float), f"history.{key} entry")
+            expect(value, (int, float, type(None)), f"history.{key} entry")  # None: NaN saved
     if len(history.get("batch_steps", [])) != len(history.get("batch_losses", [])):
-        raise ModelFileError("invalid metadata: history.batch_steps and history.batch_losses differ "
-                             "in length; re-train")
+        raise ModelFileError(_("invalid metadata: history.batch_steps and history.batch_losses "
+                               "differ in length; re-train"))
     expect(history.get("best_epoch"), (int, type(None)), "history.best_epoch")
     expect(history.get("stopped_early", False), (bool,), "history.stopped_early")
 
@@ -297,24 +319,29 @@ def check_optimizer(optimizer: Any, shapes: Mapping[str, tuple],
     moments = sorted(name for name in tensors if name.startswith("optimizer."))
     if optimizer is None:
         if moments:
-            raise ModelFileError(f"unexpected tensor(s) {', '.join(moments[:5])} in a file without "
-                                 "an optimiser record; re-train")
+            raise ModelFileError(_("unexpected tensor(s) {moments} in a file without an optimiser "
+                                   "record; re-train").format(
+                                     moments=', '.join(moments[:5])))
         return
     expect(optimizer, (dict,), "optimizer")
     expect(optimizer.get("name"), (str,), "optimizer.name")
     expect(optimizer.get("config", {}), (dict,), "optimizer.config")
     if expect(optimizer.get("t"), (int,), "optimizer.t") < 0:
-        raise ModelFileError("invalid metadata: optimizer.t is negative; re-train")
+        raise ModelFileError(_("invalid metadata: optimizer.t is negative; re-train"))
     count = expect(optimizer.get("buffers"), (int,), "optimizer.buffers")
     parameter_shapes = list(shapes.values())
     if count not in (0, len(parameter_shapes)):
-        raise ModelFileError(f"invalid metadata: {count} optimiser buffers for "
-                             f"{len(parameter_shapes)} parameters; re-train")
+        raise ModelFileError(_("invalid metadata: {count} optimiser buffers for "
+                               "{parameters} parameters; re-train").format(
+                                 count=count, parameters=len(parameter_shapes)))
     for name in moments:
-        _, index, moment = name.split(".", 2) if name.count(".") >= 2 else (name, "", "")
+        _prefix, index, moment = name.split(".", 2) if name.count(".") >= 2 else (name, "", "")
         if not index.isdigit() or int(index) >= count or not moment:
-            raise ModelFileError(f"unexpected tensor {name} in the file; re-train")
+            raise ModelFileError(_("unexpected tensor {name} in the file; re-train").format(
+                                     name=name))
         if tensors[name].shape != parameter_shapes[int(index)]:
-            raise ModelFileError(f"optimiser tensor {name} has shape {tuple(tensors[name].shape)}, "
-                                 f"its parameter {parameter_shapes[int(index)]}; re-train")
+            raise ModelFileError(_("optimiser tensor {name} has shape {shape}, its parameter "
+                                   "{expected}; re-train").format(
+                                     name=name, shape=tuple(tensors[name].shape),
+                                     expected=parameter_shapes[int(index)]))
         check_array(name, tensors[name])

@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from barenet.config import TrainingConfig
 from barenet.data import Dataset, load_dataset
 from barenet.data.prepare import Standardizer, select_classes, stratified_split, to_float01
+from barenet.errors import DataError
+from barenet.experiment.config import TrainingConfig
+from barenet.i18n import _
 
 VALIDATION_FRACTION = 12  # the default 5,000 of MNIST's 60,000: held out of a small training set
 
@@ -89,5 +91,25 @@ def validation_size(requested: int, n_train: int) -> tuple[int, str | None]:
     if requested != default or 2 * requested <= n_train:
         return requested, None
     size = n_train // VALIDATION_FRACTION
-    return size, (f"note: {n_train:,} training images: {size:,} (1/{VALIDATION_FRACTION}) held out "
-                  f"for validation instead of {default:,}; choose another number with --val-size")
+    return size, _("note: {n:,} training images: {size:,} (1/{fraction}) held out for validation "
+                   "instead of {default:,}; choose another number with --val-size").format(
+                     n=n_train, size=size, fraction=VALIDATION_FRACTION, default=default)
+
+
+def align_classes(y: np.ndarray, data_names: list[str], model_names: list[str]) -> np.ndarray:
+    """Labels y (N,), indices into `data_names`, as indices into `model_names` (the model's outputs).
+
+    Classes are matched by name, never by position: a model whose classes are the data's in
+    another order (scikit-learn sorts string labels) is scored on its own outputs' order, and
+    one whose classes are other names is refused (DataError), not scored as if they matched.
+    """
+    model_names = [str(n) for n in model_names]
+    if not model_names or model_names == list(data_names):
+        return y
+    if sorted(model_names) != sorted(data_names):
+        shown = ", ".join(model_names[:12]) + (", …" if len(model_names) > 12 else "")
+        raise DataError(_("the model's classes ({model}) are not the data's ({data}): its outputs "
+                          "cannot be scored against these labels; evaluate it on data whose "
+                          "classes have the same names").format(model=shown, data=", ".join(data_names)))
+    position = {name: i for i, name in enumerate(model_names)}
+    return np.array([position[name] for name in data_names], dtype=np.int64)[y]

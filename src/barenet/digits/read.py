@@ -6,7 +6,7 @@
     gray: (H, W) float32 in [0, 1], 0 = black, 1 = white.
 
 Which side is ink is *not* decided here (a photo has dark ink, MNIST has light ink); that is the
-job of `barenet.images.ink`. Anything Pillow reads is accepted:
+job of `barenet.digits.ink`. Anything Pillow reads is accepted:
 
 - colour is reduced to luma (ITU-R 601-2: 0.299 R + 0.587 G + 0.114 B);
 - an alpha channel (RGBA, LA, a palette or colour key with transparency) is composited onto a
@@ -36,6 +36,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from barenet.errors import ImageError
 from barenet.files import NotAFile, open_regular
+from barenet.i18n import _
 
 ImageSource = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
 
@@ -81,7 +82,9 @@ def load_image(source: ImageSource, *, max_side: int = MAX_SIDE) -> LoadedImage:
     fp = _open(source, name)
     notes: list[str] = []
     try:
-        img = reduced(_decode(fp, name, max_side, notes), max_side)
+        img = _decode(fp, name, max_side, notes)
+        check_size(img.size, name)  # the size as decoded: a 65535×1 strip is not "1024×1"
+        img = reduced(img, max_side)
         gray = _to_gray(img, notes, max_side, name)
     finally:
         if isinstance(source, (str, os.PathLike)):
@@ -89,6 +92,18 @@ def load_image(source: ImageSource, *, max_side: int = MAX_SIDE) -> LoadedImage:
     if max(gray.shape) > max_side:
         gray = shrink(gray, max_side)
     return LoadedImage(gray=gray, notes=tuple(notes), source_name=name)
+
+
+def check_size(size: tuple[int, int], name: str) -> None:
+    """ImageError if an image of `size` (width, height) is too small, on a side, to hold a digit,
+    checked before any shrinking so that the message gives the file's own size."""
+    from barenet.digits.ink import MIN_SIDE
+
+    w, h = size
+    if min(w, h) < MIN_SIDE:
+        raise ImageError(_("image {name!r} is {w}×{h} pixels, too small to hold a digit (at least "
+                           "{side}×{side} is needed): use a bigger picture").format(
+                             name=name, w=w, h=h, side=MIN_SIDE))
 
 
 def reduced(img: Image.Image, max_side: int) -> Image.Image:
@@ -143,7 +158,7 @@ def composite_on_paper(rgba: np.ndarray) -> tuple[np.ndarray, str | None]:
         return luma, None
     opaque = alpha > 0.5
     if not opaque.any():
-        return np.ones_like(luma), "the image is (almost) fully transparent"
+        return np.ones_like(luma), _("the image is (almost) fully transparent")
     if opaque.mean() >= 0.5:
         paper = float(np.median(luma[opaque]))
     else:
@@ -155,31 +170,36 @@ def composite_on_paper(rgba: np.ndarray) -> tuple[np.ndarray, str | None]:
             halo = float(np.median(luma[edge])) - float(np.median(luma[inner]))
             if abs(halo) > 0.1:
                 paper = 1.0 if halo > 0 else 0.0
-    colour = "white" if paper >= 0.5 else "black"
+    note = _("transparent background shown as white paper") if paper >= 0.5 else \
+        _("transparent background shown as black paper")
     gray = alpha * luma + (1.0 - alpha) * np.float32(paper)
-    return gray.astype(np.float32), f"transparent background shown as {colour} paper"
+    return gray.astype(np.float32), note
 
 
 def _open(source: ImageSource, name: str) -> BinaryIO:
     """A binary file object for `source`; missing, unreadable and empty files raise ImageError."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         if len(source) == 0:
-            raise ImageError("the image data is empty (0 bytes): send or save the image again")
+            raise ImageError(_("the image data is empty (0 bytes): send or save the image again"))
         return io.BytesIO(bytes(source))
     if not isinstance(source, (str, os.PathLike)):
         return source
     try:
         fp = open_regular(source)  # never blocks on a FIFO; closed by load_image
     except FileNotFoundError:
-        raise ImageError(f"image file {name!r} not found: check the path and the name") from None
+        raise ImageError(_("image file {name!r} not found: check the path and the name").format(
+            name=name)) from None
     except NotAFile as e:
-        raise ImageError(f"{name!r} is {e.kind}, not an image file: name one file") from None
+        raise ImageError(_("{name!r} is {kind}, not an image file: name one file").format(
+                             name=name, kind=e.kind)) from None
     except OSError as e:
-        raise ImageError(f"cannot open image file {name!r} ({e.strerror}): check that it "
-                         "exists and that you may read it") from None
+        raise ImageError(_("cannot open image file {name!r} ({strerror}): check that it exists and that "
+                           "you may read it").format(
+                             name=name, strerror=e.strerror)) from None
     if os.fstat(fp.fileno()).st_size == 0:
         fp.close()
-        raise ImageError(f"image file {name!r} is empty (0 bytes): save or copy the image again")
+        raise ImageError(_("image file {name!r} is empty (0 bytes): save or copy the image again").format(
+                             name=name))
     return fp
 
 
@@ -197,24 +217,24 @@ def _decode(fp: BinaryIO, name: str, max_side: int, notes: list[str]) -> Image.I
             frames = getattr(img, "n_frames", 1)
             if frames > 1:
                 img.seek(0)
-                notes.append(f"the image has {frames} frames (animated or multi-page): "
-                             "the first frame was used")
+                notes.append(_("the image has {frames} frames (animated or multi-page): the first "
+                               "frame was used").format(frames=frames))
             if img.format == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale, colour straight to luma
                 img.draft("L" if img.mode == "RGB" else None, (max_side, max_side))
             img.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(
-            f"image {name!r} is too large to decode safely (over {Image.MAX_IMAGE_PIXELS:,} "
-            "pixels; it may be a decompression bomb): scale it down, for example to 1000×1000, "
-            "and try again") from None
+            _("image {name!r} is too large to decode safely (over {most:,} pixels; it may be a "
+              "decompression bomb): scale it down, for example to 1000×1000, and try again").format(
+                name=name, most=Image.MAX_IMAGE_PIXELS)) from None
     except UnidentifiedImageError:
         raise ImageError(
-            f"{name!r} is not an image Pillow can read: save the digit as PNG or JPEG "
-            "and give that file") from None
+            _("{name!r} is not an image Pillow can read: save the digit as PNG or JPEG and give "
+              "that file").format(name=name)) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError) as e:
         raise ImageError(
-            f"image {name!r} is truncated or corrupt ({e}): save or copy it again, "
-            "or export it as PNG") from None
+            _("image {name!r} is truncated or corrupt ({error}): save or copy it again, or export "
+              "it as PNG").format(name=name, error=e)) from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -222,7 +242,7 @@ def _decode(fp: BinaryIO, name: str, max_side: int, notes: list[str]) -> Image.I
                 return img  # upright already: skip exif_transpose, which would copy the image
             upright = ImageOps.exif_transpose(img)
     except Exception:  # a broken EXIF block must not lose an otherwise readable image
-        notes.append("the EXIF orientation could not be read: the image was used as stored")
+        notes.append(_("the EXIF orientation could not be read: the image was used as stored"))
         return img
     return upright if upright is not None else img
 
@@ -243,8 +263,9 @@ def _to_gray(img: Image.Image, notes: list[str], max_side: int, name: str) -> np
         values = np.asarray(img, dtype=np.float32)
         if not np.isfinite(values).all():
             bad = int(np.count_nonzero(~np.isfinite(values)))
-            raise ImageError(f"image {name!r}: {bad:,} of its floating-point pixels are NaN or "
-                             "infinite, which is no brightness: export it again as an 8-bit PNG")
+            raise ImageError(_("image {name!r}: {bad:,} of its floating-point pixels are NaN or infinite, "
+                               "which is no brightness: export it again as an 8-bit PNG").format(
+                                 name=name, bad=bad))
         top = float(values.max())
         return np.clip(values / top if top > 1.0 else values, 0.0, 1.0)
     if mode in _ALPHA_MODES or "transparency" in img.info:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +36,11 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from barenet.errors import BarenetError, ModelFileError
-from barenet.files import FileTooLarge, NotAFile, atomic_write, open_regular
-from barenet.model_record import check_record
+from barenet.files import FileTooLarge, NotAFile, atomic_write, open_regular, printable
+from barenet.i18n import _
 from barenet.nn.model import Sequential
 from barenet.nn.training import History
+from barenet.saving.model_record import check_record
 from barenet.version import __version__
 
 FORMAT = "barenet-model"
@@ -105,16 +107,32 @@ def save(path: str | Path, trained: TrainedModel, optimizer=None) -> Path:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "barenet_version": __version__,
-        "barenet": json.dumps(record, allow_nan=False),
+        "barenet": json.dumps(json_safe(record), allow_nan=False),
     }
     try:
         atomic_write(path, to_bytes(tensors, metadata=metadata))
+    except NotAFile as exc:  # a link, a FIFO, a device or a directory: never replaced
+        raise ModelFileError(_("{path}: {reason}; barenet writes a model only to a new or a "
+                               "regular file: choose another path").format(
+            path=printable(path), reason=exc.strerror)) from None
     except OSError as exc:
-        fix = ("free some space on that disk, or choose an --out on another one" if exc.errno in
-               (errno.ENOSPC, errno.EDQUOT) else "choose a writable --out path")
-        raise ModelFileError(f"{path}: cannot write the model file ({exc.strerror or exc}); "
-                             f"{fix}") from None
+        fix = (_("free some space on that disk, or choose an --out on another one") if exc.errno in
+               (errno.ENOSPC, errno.EDQUOT) else _("choose a writable --out path"))
+        raise ModelFileError(_("{path}: cannot write the model file ({strerror}); {fix}").format(
+                                 path=path, strerror=exc.strerror or exc, fix=fix)) from None
     return path
+
+
+def json_safe(value: Any) -> Any:
+    """`value` with every NaN or infinite float as None (JSON null): a run whose validation loss
+    became NaN is recorded (the number is unknown), not refused with "Out of range float values"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value
 
 
 def parse_json(text: bytes | str, what: str) -> Any:
@@ -122,32 +140,34 @@ def parse_json(text: bytes | str, what: str) -> Any:
     try:
         return json.loads(text)
     except RecursionError:
-        raise ModelFileError(f"{what} is nested too deeply to be barenet's") from None
+        raise ModelFileError(_("{what} is nested too deeply to be barenet's").format(
+            what=what)) from None
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, or an int of > 4300 digits
-        raise ModelFileError(f"{what} is not valid JSON ({exc})") from None
+        raise ModelFileError(_("{what} is not valid JSON ({error})").format(what=what,
+                                                                             error=exc)) from None
 
 
 def sniff(head: bytes) -> str | None:
     """A hint for a file that is not safetensors, from its first bytes."""
     if head[:2] in (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05"):
-        return "it is a Python pickle, which can run arbitrary code; barenet never unpickles"
+        return _("it is a Python pickle, which can run arbitrary code; barenet never unpickles")
     if head[:4] == b"PK\x03\x04":
-        return "it is a zip archive (.npz?); barenet reads only .safetensors model files"
+        return _("it is a zip archive (.npz?); barenet reads only .safetensors model files")
     if head[:6] == b"\x93NUMPY":
-        return "it is a NumPy .npy array, not a barenet model file"
+        return _("it is a NumPy .npy array, not a barenet model file")
     return None
 
 
 def not_safetensors(head: bytes, otherwise: str) -> ModelFileError:
     """The error for a file whose first bytes are no safetensors header: named if recognised."""
     hint = sniff(head)
-    return ModelFileError(f"not a barenet model file: {hint}" if hint else otherwise)
+    return ModelFileError(_("not a barenet model file: {hint}").format(hint=hint) if hint else otherwise)
 
 
 def declared_size(header: Any) -> int:
     """Bytes of tensor data a safetensors header declares: the largest end offset (0 if none)."""
     if not isinstance(header, dict):
-        raise ModelFileError("corrupt model file (unexpected header)")
+        raise ModelFileError(_("corrupt model file (unexpected header)"))
     end = 0
     for name, info in header.items():
         if name == "__metadata__":
@@ -155,7 +175,8 @@ def declared_size(header: Any) -> int:
         offsets = info.get("data_offsets") if isinstance(info, dict) else None
         if (not isinstance(offsets, list) or len(offsets) != 2
                 or not all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets)):
-            raise ModelFileError(f"corrupt model file (tensor {name[:40]!r} has no valid offsets)")
+            raise ModelFileError(_("corrupt model file (tensor {name!r} has no valid offsets)").format(
+                                     name=name[:40]))
         end = max(end, offsets[1])
     return end
 
@@ -169,19 +190,20 @@ def read_model_bytes(handle: BinaryIO, size: int) -> tuple[dict, bytes]:
     """
     head = handle.read(8)
     if len(head) < 8:
-        raise not_safetensors(head, f"not a model file ({len(head)} bytes, too short to hold a "
-                              "safetensors header)")
+        raise not_safetensors(head, _("not a model file ({n} bytes, too short to hold a safetensors "
+                                      "header)").format(n=len(head)))
     header_len = int.from_bytes(head, "little")
     if header_len > min(HEADER_LIMIT, size - 8):
-        raise not_safetensors(head, "not a safetensors model file, or a truncated or corrupt one "
-                              "(its header does not parse)")
+        raise not_safetensors(head, _("not a safetensors model file, or a truncated or corrupt one "
+                                      "(its header does not parse)"))
     header_bytes = handle.read(header_len)
-    header = parse_json(header_bytes, "its safetensors header")
+    header = parse_json(header_bytes, _("its safetensors header"))
     total = 8 + header_len + declared_size(header)
     if total != size:
-        state = "truncated" if total > size else "damaged"
-        raise ModelFileError(f"{state} model file: it holds {size:,} bytes, its header accounts "
-                             f"for {total:,}")
+        state = _("truncated") if total > size else _("damaged")
+        raise ModelFileError(_("{state} model file: it holds {size:,} bytes, its header accounts for "
+                               "{total:,}").format(
+                                 state=state, size=size, total=total))
     return header, head + header_bytes + handle.read(total - 8 - header_len)  # <= MODEL_LIMIT
 
 
@@ -189,21 +211,25 @@ def check_format(header: dict) -> dict[str, Any]:
     """The `__metadata__` of a barenet model file of a version this barenet reads."""
     metadata = header.get("__metadata__") or {}
     if not isinstance(metadata, dict):
-        raise ModelFileError("corrupt model file (its metadata is not a table)")
+        raise ModelFileError(_("corrupt model file (its metadata is not a table)"))
     if metadata.get("format") != FORMAT:
-        raise ModelFileError(f"a safetensors file, but not one written by barenet (no "
-                             f"'format: {FORMAT}' in its metadata)")
+        raise ModelFileError(_("a safetensors file, but not one written by barenet (no 'format: "
+                               "{format}' in its metadata)").format(format=FORMAT))
     version = metadata.get("format_version")
     if version != FORMAT_VERSION:
-        raise ModelFileError(f"model format version {version!r} is not one this barenet "
-                             f"({__version__}) reads (it reads {FORMAT_VERSION!r}); upgrade barenet "
-                             "or re-train the model")
+        error = ModelFileError(_("model format version {version!r} is not one this barenet "
+                                 "({barenet}) reads (it reads {reads!r}); upgrade barenet or "
+                                 "re-train the model").format(version=version, barenet=__version__,
+                                                              reads=FORMAT_VERSION))
+        error.says_the_fix = True  # load() adds no other
+        raise error
     record = metadata.get("barenet")
     if not isinstance(record, str):
-        raise ModelFileError("invalid metadata: no barenet record")
+        raise ModelFileError(_("invalid metadata: no barenet record"))
     if len(record) > RECORD_LIMIT:
-        raise ModelFileError(f"invalid metadata: the barenet record is {len(record):,} characters, "
-                             f"more than the {RECORD_LIMIT:,} a model file holds")
+        raise ModelFileError(_("invalid metadata: the barenet record is {n_record:,} characters, more "
+                               "than the {RECORD_LIMIT:,} a model file holds").format(
+                                 n_record=len(record), RECORD_LIMIT=RECORD_LIMIT))
     return metadata
 
 
@@ -213,42 +239,47 @@ def load(path: str | Path) -> TrainedModel:
     Checked, in this order, before anything is built: a regular file (not a FIFO, a device or a
     directory) of at most MODEL_LIMIT bytes; a safetensors header that parses and accounts for
     exactly the file; barenet's format tag and a known version; a metadata record that is valid
-    JSON, checked by `barenet.model_record.check_record` against the tensors and sane limits.
+    JSON, checked by `barenet.saving.model_record.check_record` against the tensors and sane limits.
     Nothing else is trusted.
     """
     from safetensors import SafetensorError
     from safetensors.numpy import load as from_bytes
 
     path = Path(path)
-    fix = "train a model with `barenet train` or pass the path of one"
+    fix = _("train a model with `barenet train` or pass the path of one")
     try:
         with open_regular(path, limit=MODEL_LIMIT) as handle:
             header, data = read_model_bytes(handle, os.fstat(handle.fileno()).st_size)
     except FileNotFoundError:
-        raise ModelFileError(f"{path}: model file not found; {fix}") from None
+        raise ModelFileError(_("{path}: model file not found; {fix}").format(path=path, fix=fix)) from None
     except NotAFile as exc:
-        raise ModelFileError(f"{path}: {exc.strerror}; {fix}") from None
+        raise ModelFileError(_("{path}: {strerror}; {fix}").format(
+                                 path=path, strerror=exc.strerror, fix=fix)) from None
     except FileTooLarge as exc:
-        raise ModelFileError(f"{path}: {exc.strerror} for a model file; {fix}") from None
+        raise ModelFileError(_("{path}: {strerror} for a model file; {fix}").format(
+                                 path=path, strerror=exc.strerror, fix=fix)) from None
     except OSError as exc:
-        raise ModelFileError(f"{path}: cannot read the model file ({exc.strerror or exc})") from None
+        raise ModelFileError(_("{path}: cannot read the model file ({strerror})").format(
+                                 path=path, strerror=exc.strerror or exc)) from None
     except ModelFileError as exc:
-        raise ModelFileError(f"{path}: {exc}; {fix}") from None
+        raise ModelFileError(_("{path}: {exc}; {fix}").format(path=path, exc=exc, fix=fix)) from None
     try:
         metadata = check_format(header)
         tensors = from_bytes(data)
     except ModelFileError as exc:
-        raise ModelFileError(f"{path}: {exc}" + ("" if "barenet or re-train" in str(exc) else
+        raise ModelFileError(f"{path}: {exc}" + ("" if getattr(exc, "says_the_fix", False) else
                                                  f"; {fix}")) from None
     except (SafetensorError, ValueError, OverflowError) as exc:
-        raise ModelFileError(f"{path}: corrupt or truncated model file ({exc}); {fix}") from None
+        raise ModelFileError(_("{path}: corrupt or truncated model file ({exc}); {fix}").format(
+                                 path=path, exc=exc, fix=fix)) from None
     try:
-        record = parse_json(metadata["barenet"], "the metadata record")
+        record = parse_json(metadata["barenet"], _("the metadata record"))
         return from_record(record, tensors)
     except ModelFileError as exc:
-        raise ModelFileError(f"{path}: {exc}") from None
+        raise ModelFileError(_("{path}: {exc}").format(path=path, exc=exc)) from None
     except BarenetError as exc:
-        raise ModelFileError(f"{path}: invalid metadata ({exc}); {fix}") from None
+        raise ModelFileError(_("{path}: invalid metadata ({exc}); {fix}").format(
+                                 path=path, exc=exc, fix=fix)) from None
 
 
 def from_record(record: Any, tensors: dict[str, np.ndarray]) -> TrainedModel:
@@ -286,4 +317,4 @@ def build_model(architecture: dict[str, Any], tensors: dict[str, np.ndarray]) ->
     try:
         return Sequential.from_config(architecture, parameters=parameters)
     except (ValueError, KeyError, TypeError) as exc:
-        raise ModelFileError(f"invalid metadata ({exc}); re-train") from None
+        raise ModelFileError(_("invalid metadata ({exc}); re-train").format(exc=exc)) from None

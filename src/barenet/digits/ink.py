@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from barenet.digits.components import label_components
 from barenet.errors import ConfigError, ImageError
-from barenet.images.components import label_components
+from barenet.i18n import _, ngettext
 
 INK_SIDES = ("auto", "dark", "light")
 MIN_SIDE = 8  # pixels: smaller than this cannot show a digit
@@ -49,18 +50,21 @@ def find_ink(
     small or holds no ink.
     """
     if ink not in INK_SIDES:
-        raise ConfigError(f"ink must be one of {', '.join(INK_SIDES)}, not {ink!r}")
+        raise ConfigError(_("ink must be one of {sides}, not {ink!r}").format(
+                              sides=", ".join(INK_SIDES), ink=ink))
     gray = np.asarray(gray)
     if gray.dtype == np.uint8:  # bytes as Pillow gives them
         gray = gray.astype(np.float32) / 255.0
     gray = np.clip(np.nan_to_num(gray.astype(np.float32, copy=False)), 0.0, 1.0)
     if gray.ndim != 2:
-        raise ImageError(f"{source_name!r}: expected a grayscale (H, W) array, got shape "
-                         f"{gray.shape}: convert the image to one channel first")
+        raise ImageError(_("{source_name!r}: expected a grayscale (H, W) array, got shape {shape}: "
+                           "convert the image to one channel first").format(
+                             source_name=source_name, shape=gray.shape))
     h, w = gray.shape
     if min(h, w) < MIN_SIDE:
-        raise ImageError(f"image {source_name!r} is {w}×{h} pixels, too small to hold a digit "
-                         f"(at least {MIN_SIDE}×{MIN_SIDE} is needed): use a bigger picture")
+        raise ImageError(_("image {name!r} is {w}×{h} pixels, too small to hold a digit (at least "
+                           "{side}×{side} is needed): use a bigger picture").format(
+                             name=source_name, w=w, h=h, side=MIN_SIDE))
     notes: list[str] = []
 
     paper, sigma = _paper(gray)
@@ -76,25 +80,29 @@ def find_ink(
     level = float(np.percentile(marks, 95)) if marks.size else 0.0
     if level < MIN_CONTRAST:
         raise ImageError(
-            f"no ink found in {source_name!r}: the page is almost uniform (paper brightness "
-            f"{paper:.2f}, strongest {ink} marks differ by {level:.2f}); write the digit darker "
-            "or bigger, with a thick pen, on plain paper")
+            _("no ink found in {name!r}: the page is almost uniform (paper brightness {paper:.2f}, "
+              "strongest {ink} marks differ by {level:.2f}); write the digit darker or bigger, with "
+              "a thick pen, on plain paper").format(
+                name=source_name, paper=paper, level=level,
+                ink=_("dark") if ink == "dark" else _("light")))
     threshold = max(noise_floor, 0.1 * level)
     inked = np.where(strength >= threshold, np.minimum(strength / level, 1.0), 0.0)  # (H, W)
     inked = inked.astype(np.float32)
 
     inked, dropped = _drop_specks(inked)
     if dropped:
-        notes.append(f"ignored {dropped} small mark{'s' if dropped > 1 else ''} away from the "
-                     "digit")
+        notes.append(ngettext("ignored {n} small mark away from the digit",
+                              "ignored {n} small marks away from the digit", dropped).format(n=dropped))
     count = int(np.count_nonzero(inked))
     if count < MIN_INK_PIXELS:
-        raise ImageError(f"image {source_name!r} holds only {count} pixel{'s' if count != 1 else ''} "
-                         "of ink, too few for a digit: write the digit bigger, or crop the photo "
-                         "closer to it")
+        raise ImageError(ngettext(
+            "image {name!r} holds only {count} pixel of ink, too few for a digit: write the digit "
+            "bigger, or crop the photo closer to it",
+            "image {name!r} holds only {count} pixels of ink, too few for a digit: write the digit "
+            "bigger, or crop the photo closer to it", count).format(name=source_name, count=count))
     if inked[0].any() or inked[-1].any() or inked[:, 0].any() or inked[:, -1].any():
-        notes.append("the digit touches the edge of the image and may be cut off: leave a "
-                     "margin around it")
+        notes.append(_("the digit touches the edge of the image and may be cut off: leave a "
+                       "margin around it"))
     return inked, notes
 
 
@@ -113,7 +121,7 @@ def _paper(gray: np.ndarray) -> tuple[float, float]:
     paper = float(np.median(ring))
     offsets = np.abs(ring - paper)
     sigma = 1.4826 * float(np.median(offsets))
-    for _ in range(2):
+    for _round in range(2):
         inliers = offsets[offsets <= max(3.5 * sigma, 1.5 / 255)]
         sigma = float(np.sqrt(np.mean(inliers**2)))
     return paper, sigma

@@ -13,7 +13,7 @@
                                             digits beside their augmented variants, per group
 
 Every function returns the path it wrote. matplotlib is imported inside the functions (so that
-`import barenet.plots` and the command line stay fast) and used through its object-oriented API
+`import barenet.experiment.plots` and the command line stay fast) and used through its object-oriented API
 with the Agg canvas: a `Figure` that no global pyplot state knows about, closed when it goes out
 of scope, and no window ever opens. Each file is rendered in memory, then written with
 `barenet.files.atomic_write`, so a reader never sees half a PNG.
@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from barenet.files import atomic_write
+from barenet.i18n import _
 
 DPI = 120
 TRAIN_COLOR = "#1f77b4"  # matplotlib's C0 (blue)
@@ -72,7 +73,8 @@ def _batch_series(history: Any) -> tuple[np.ndarray, np.ndarray, int]:
     steps = np.asarray(getattr(history, "batch_steps", None) or [], dtype=np.int64)
     losses = np.asarray(getattr(history, "batch_losses", None) or [], dtype=np.float64)
     if len(steps) != len(losses):
-        raise ValueError(f"the history holds {len(steps)} batch steps but {len(losses)} batch losses")
+        raise ValueError(_("the history holds {n_steps} batch steps but {n_losses} batch losses").format(
+                             n_steps=len(steps), n_losses=len(losses)))
     return steps, losses, int(getattr(history, "batch_every", 1) or 1)
 
 
@@ -168,7 +170,7 @@ def learning_curves_figure(history: Any):
     """The Figure `learning_curves` writes (see there), for a notebook to show or a test to read."""
     records = _records(history)
     if not records:
-        raise ValueError("the history holds no epoch; train for at least one epoch to plot it")
+        raise ValueError(_("the history holds no epoch; train for at least one epoch to plot it"))
     steps, losses, every = _batch_series(history)
     if len(steps):
         fig = _figure(15, 4)
@@ -212,10 +214,12 @@ def first_layer_weights(W: np.ndarray, path: str | Path, max_tiles: int = 64) ->
     """
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 2 or W.shape[1] == 0:
-        raise ValueError(f"expected first-layer weights of shape (D, H), got {W.shape}")
+        raise ValueError(_("expected first-layer weights of shape (D, H), got {shape}").format(
+                             shape=W.shape))
     side = math.isqrt(W.shape[0])
     if side * side != W.shape[0]:
-        raise ValueError(f"{W.shape[0]} inputs are not a square image, so they cannot be drawn as tiles")
+        raise ValueError(_("{n} inputs are not a square image, so they cannot be drawn as tiles").format(
+            n=W.shape[0]))
     n = min(W.shape[1], max_tiles)
     tiles = W[:, :n].T.reshape(n, side, side)  # (D, n) -> (n, side, side)
     limit = float(np.abs(tiles).max()) or 1.0  # symmetric around 0
@@ -274,7 +278,8 @@ def confusion_matrix(cm: np.ndarray, class_names: Sequence[str], path: str | Pat
     """cm: (K, K) counts, rows true, columns predicted, as a heat map with the counts written in."""
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
-        raise ValueError(f"a confusion matrix is square (K, K), got shape {cm.shape}")
+        raise ValueError(_("a confusion matrix is square (K, K), got shape {shape}").format(
+                             shape=cm.shape))
     side = min(max(4.5, 0.55 * cm.shape[0] + 2.5), 14)
     fig = _figure(side + 1, side)
     _draw_confusion(fig, cm, class_names)
@@ -294,7 +299,7 @@ def _draw_gallery(fig, images01, true, predicted, confidence, class_names, n: in
     images = images01.reshape(len(images01), -1)  # (N, 28, 28) or (N, 784) -> (N, D)
     side = math.isqrt(images.shape[1]) if len(images) else 28
     if len(images) and side * side != images.shape[1]:
-        raise ValueError(f"{images.shape[1]} pixels are not a square image")
+        raise ValueError(_("{n} pixels are not a square image").format(n=images.shape[1]))
     chosen = _most_confident_mistakes(true, predicted, confidence, n)
     names = [str(c) for c in class_names]
 
@@ -388,7 +393,8 @@ def augmented_digits(originals01: np.ndarray, groups: dict[str, np.ndarray], pat
     for title, variants in groups.items():
         variants = np.asarray(variants, dtype=np.float64)
         if len(variants) != n:
-            raise ValueError(f"{title}: {len(variants)} rows of variants for {n} originals")
+            raise ValueError(_("{title}: {n_variants} rows of variants for {n} originals").format(
+                                 title=title, n_variants=len(variants), n=n))
         panels[title] = variants.reshape(n, -1, side, side)
     cmap = matplotlib.colormaps["gray_r"].with_extremes(bad="white")
     widths = [p.shape[1] for p in panels.values()]

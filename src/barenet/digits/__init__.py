@@ -1,6 +1,6 @@
 """A user's image of a handwritten digit -> the 28×28 input an MNIST model expects.
 
-    >>> from barenet.images import prepare_image
+    >>> from barenet.digits import prepare_image
     >>> result = prepare_image("my_seven.jpg")            # doctest: +SKIP
     >>> result.pixels.shape, result.notes                 # doctest: +SKIP
     ((28, 28), ('the image has 12 frames ...: the first frame was used',))
@@ -36,14 +36,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from barenet.errors import ImageError
-from barenet.images.normalise import mnist_style, mnist_style_with_notes
-from barenet.images.read import (
+from barenet.digits.normalise import mnist_style, mnist_style_with_notes
+from barenet.digits.read import (
     ImageSource,
     LoadedImage,
     composite_on_paper,
     load_image,
 )
+from barenet.errors import ImageError
+from barenet.i18n import _
 
 __all__ = [
     "ImageResult",
@@ -94,9 +95,9 @@ def from_canvas_rgba(rgba: np.ndarray, *, ink: str = "auto",
     """
     rgba = np.asarray(rgba)
     if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
-        raise ImageError(f"{source_name}: expected canvas pixels of shape (height, width, 4) "
-                         f"and type uint8, got shape {rgba.shape} and type {rgba.dtype}: send "
-                         "the RGBA bytes of the canvas")
+        raise ImageError(_("{source}: expected canvas pixels of shape (height, width, 4) and type "
+                           "uint8, got shape {shape} and type {dtype}: send the RGBA bytes of the "
+                           "canvas").format(source=source_name, shape=rgba.shape, dtype=rgba.dtype))
     gray, note = composite_on_paper(rgba)
     pixels, notes = mnist_style_with_notes(gray, ink=ink, source_name=source_name)
     return ImageResult(pixels=pixels, notes=(*([note] if note else []), *notes),

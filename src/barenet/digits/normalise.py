@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from barenet.images.ink import find_ink
+from barenet.digits.ink import find_ink
 
 FIELD = 28  # MNIST's image side
 BOX = 20  # the box MNIST fits each digit into, keeping its aspect ratio

@@ -35,9 +35,17 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from barenet.i18n import _
+
 CHUNK = 128  # images resampled at once: their arrays (~400 kB each) stay in a core's caches
 AFFINE_DRAWS = 5  # per image: angle, zoom, shear, shift x, shift y; each uniform in [−1, 1]
 BASIS_ENERGY = 1 - 1e-4  # the elastic field's rank keeps this fraction of its variance
+
+
+# The strongest deformations, in pixels, that still leave a digit in a 28×28 image (a digit is
+# about 20 pixels tall, centred): a shift beyond 8 moves it out of the image, α beyond 100 tears
+# it apart (Simard et al. use 34), σ beyond 14 makes the field half the image wide, a plain shift.
+LIMITS = {"shift": 8.0, "elastic_alpha": 100.0, "elastic_sigma": 14.0}
 
 
 @dataclass(frozen=True)
@@ -62,15 +70,25 @@ class Augmentation:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"augmentation {f.name} must be a number, got {value!r}")
+                raise ValueError(_("augmentation {name} must be a number, got {value!r}").format(
+                    name=f.name, value=value))
             if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"augmentation {f.name} must be finite and ≥ 0, got {value!r}")
+                raise ValueError(_("augmentation {name} must be finite and ≥ 0, got {value!r}").format(
+                    name=f.name, value=value))
         if self.scale >= 1:
-            raise ValueError(f"augmentation scale must be < 1 (zoom in 1 ± scale), got {self.scale}")
+            raise ValueError(_("augmentation scale must be < 1 (zoom in 1 ± scale), got {scale}").format(
+                scale=self.scale))
         if self.shear >= 90 or self.rotate > 180:
-            raise ValueError("augmentation shear must be < 90 degrees and rotate ≤ 180")
+            raise ValueError(_("augmentation shear must be < 90 degrees and rotate ≤ 180"))
         if self.elastic_sigma <= 0:
-            raise ValueError(f"augmentation elastic_sigma must be > 0, got {self.elastic_sigma}")
+            raise ValueError(_("augmentation elastic_sigma must be > 0, got {sigma}").format(
+                sigma=self.elastic_sigma))
+        for name, most in LIMITS.items():
+            if getattr(self, name) > most:
+                raise ValueError(_("augmentation {name} = {value:g} is more than {most:g} pixels: "
+                                   "a 28×28 digit deformed so much is no longer a digit (training "
+                                   "would reach chance level)").format(
+                    name=name, value=getattr(self, name), most=most))
 
     @property
     def affine(self) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from barenet.errors import ModelFileError
+from barenet.i18n import _
 
 OPSET = 17
 
@@ -83,7 +84,7 @@ def _normalisation(graph: _Graph, normalization: dict[str, Any] | None) -> None:
 
 
 def to_onnx(trained: Any) -> Any:
-    """The `onnx.ModelProto` of a `barenet.modelfile.TrainedModel`, checked in full."""
+    """The `onnx.ModelProto` of a `barenet.saving.modelfile.TrainedModel`, checked in full."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -93,8 +94,9 @@ def to_onnx(trained: Any) -> Any:
     for i, layer in enumerate(model.layers):
         kind = type(layer).__name__
         if kind not in LAYER_EXPORTS:
-            raise ModelFileError(f"layer {i} is a {kind}, which barenet cannot export to ONNX yet; "
-                                 f"exportable layers: {', '.join(LAYER_EXPORTS)}")
+            raise ModelFileError(_("layer {i} is a {kind}, which barenet cannot export to ONNX yet; "
+                                   "exportable layers: {LAYER_EXPORTS}").format(
+                                     i=i, kind=kind, LAYER_EXPORTS=', '.join(LAYER_EXPORTS)))
         LAYER_EXPORTS[kind](graph, f"{i}.{kind}", layer)
     if model.output_activation == "softmax":
         graph.node("Softmax", "output.softmax", axis=1)
@@ -121,6 +123,7 @@ def export(trained: Any, path: str | Path) -> Path:
     try:
         atomic_write(path, data)
     except OSError as exc:
-        raise ModelFileError(f"{path}: cannot write the ONNX file ({exc.strerror or exc}); "
-                             "choose a writable --onnx path") from None
+        raise ModelFileError(_("{path}: cannot write the ONNX file ({strerror}); choose a writable --onnx "
+                               "path").format(
+                                 path=path, strerror=exc.strerror or exc)) from None
     return path

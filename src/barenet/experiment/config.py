@@ -36,11 +36,12 @@ from typing import Any
 
 from barenet import nn
 from barenet.errors import ConfigError
+from barenet.i18n import _
 from barenet.nn import ACTIVATIONS, LOSSES, OPTIMIZERS, SAMPLINGS, SCHEDULES
 
 OUTPUTS = ("softmax", "sigmoid", "linear")
 NORMALIZATIONS = ("none", "standardize")
-AUGMENTATIONS = ("affine", "elastic")  # what `augment` may list (barenet.augment)
+AUGMENTATIONS = ("affine", "elastic")  # what `augment` may list (barenet.data.augment)
 AUGMENTATION_STRENGTHS = ("rotate", "scale", "shear", "shift", "elastic_alpha", "elastic_sigma")
 # (loss, output) -> (the engine's loss in LOSSES, the layer in LAYERS the network ends in or None,
 # the output activation `predict_proba` applies to the scores or None): the module docstring's table.
@@ -55,6 +56,12 @@ HEADS: dict[tuple[str, str], tuple[str, str | None, str | None]] = {
 }
 # The settings an optimiser may take from the configuration (each class takes those it names).
 OPTIMIZER_SETTINGS = ("lr", "momentum", "weight_decay", "max_norm")
+# A hidden layer is at most 4 layers of a model file (Dense, BatchNorm, activation, Dropout), the
+# output 2 (Dense, and Softmax or Sigmoid under mse): every run built fits nn.MAX_LAYERS, the most
+# a model file may hold, so that what `train` writes `info`, `predict` and `--resume` read.
+MAX_HIDDEN_LAYERS = (nn.model.MAX_LAYERS - 2) // 4
+MAX_EPOCHS = 100_000  # each epoch is ~150 bytes of the model file's record (64 MB at most)
+PATH_LIMIT = 4096  # bytes of a path (Linux's PATH_MAX)
 
 
 @dataclass
@@ -96,7 +103,7 @@ class TrainingConfig:
     sampling: str = "shuffle"
     early_stopping: int | None = None  # patience in epochs, on the validation loss
     seed: int = 0
-    # augmentation (barenet.augment): new random deformations of every training image each epoch
+    # augmentation (barenet.data.augment): new random deformations of every training image each epoch
     augment: list[str] = field(default_factory=lambda: ["affine", "elastic"])  # or [] (none)
     rotate: float = 8.0  # affine: degrees, each image turned by U(−rotate, rotate)
     scale: float = 0.08  # affine: zoom U(1 − scale, 1 + scale)
@@ -117,7 +124,8 @@ class TrainingConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(
-                f"{source}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+                _("{source}: unknown setting(s) {unknown}; known: {known}").format(
+                    source=source, unknown=', '.join(unknown), known=', '.join(sorted(known)))
             )
         config = cls(**{k: v for k, v in data.items()})
         config.validate(source)
@@ -137,20 +145,20 @@ class TrainingConfig:
         return [auto_init(a) if i == "auto" else i for i, a in zip(inits, activations, strict=True)]
 
     def augmentation(self):
-        """The `barenet.augment.Augmentation` of `augment` and its strengths, or None when off.
+        """The `barenet.data.augment.Augmentation` of `augment` and its strengths, or None when off.
 
         Raises ConfigError for an unknown kind or a strength out of its range.
         """
         if not isinstance(self.augment, list) or not all(isinstance(a, str) for a in self.augment):
-            raise ConfigError(f"augment = {self.augment!r} is invalid; expected a list of names, "
-                              f"e.g. affine,elastic")
+            raise ConfigError(_("augment = {augment!r} is invalid; expected a list of names, e.g. "
+                                "affine,elastic").format(augment=self.augment))
         unknown = [a for a in self.augment if a not in AUGMENTATIONS]
         if unknown:
-            raise ConfigError(f"augment = {unknown[0]!r} is invalid; choose from "
-                              f"{', '.join(AUGMENTATIONS)} (or none)")
+            raise ConfigError(_("augment = {name!r} is invalid; choose from {names} (or none)").format(
+                name=unknown[0], names=", ".join(AUGMENTATIONS)))
         if not self.augment:
             return None
-        from barenet.augment import Augmentation
+        from barenet.data.augment import Augmentation
 
         affine = "affine" in self.augment
         try:
@@ -161,23 +169,27 @@ class TrainingConfig:
                 elastic_sigma=self.elastic_sigma,
             )
         except ValueError as exc:
-            raise ConfigError(f"{exc}; e.g. --rotate 10 --scale 0.1 --shear 10 --shift 2") from None
+            raise ConfigError(_("{error}; e.g. --rotate 10 --scale 0.1 --shear 10 --shift 2").format(
+                error=exc)) from None
 
     def validate(self, source: str = "configuration") -> None:
         """Raise ConfigError naming the first bad setting, its value, and what is allowed."""
         _check_field_types(self, source)
         _check_types(self, source)
+        _check_limits(self, source)
+        _check_paths(self, source)
         _check_names(self, source)
         _check_ranges(self, source)
         _check_schedule(self, source)
         try:
             self.augmentation()
         except ConfigError as exc:
-            raise ConfigError(f"{source}: {exc}") from None
+            raise ConfigError(_("{source}: {error}").format(source=source, error=exc)) from None
 
 
 def _bad(source: str, name: str, value: Any, allowed: str) -> ConfigError:
-    return ConfigError(f"{source}: {name} = {value!r} is invalid; {allowed}")
+    return ConfigError(_("{source}: {name} = {value!r} is invalid; {allowed}").format(
+        source=source, name=name, value=value, allowed=allowed))
 
 
 def _matches(value: Any, hint: Any) -> bool:
@@ -201,13 +213,16 @@ def _matches(value: Any, hint: Any) -> bool:
 
 def _described(hint: Any) -> str:
     """'a string', 'a list of integers', 'a finite number', ... for a field's annotation."""
-    words = {str: "a string", int: "an integer", float: "a finite number", bool: "true or false"}
+    words = {str: _("a string"), int: _("an integer"), float: _("a finite number"),
+             bool: _("true or false")}
     if typing.get_origin(hint) in (types.UnionType, typing.Union):
         options = [o for o in typing.get_args(hint) if o is not type(None)]
-        return " or ".join(_described(o) for o in options) + " (or left out)"
+        return _(" or ").join(_described(o) for o in options) + _(" (or left out)")
     if typing.get_origin(hint) is list:
         (item,) = typing.get_args(hint)
-        return f"a list of {_described(item).split(' ', 1)[1]}s"
+        lists = {str: _("a list of strings"), int: _("a list of integers"),
+                 float: _("a list of finite numbers")}
+        return lists.get(item, _("a list"))
     return words.get(hint, getattr(hint, "__name__", str(hint)))
 
 
@@ -217,7 +232,8 @@ def _check_field_types(config: TrainingConfig, source: str) -> None:
     for f in dataclasses.fields(config):
         value = getattr(config, f.name)
         if not _matches(value, hints[f.name]):
-            raise _bad(source, f.name, value, f"expected {_described(hints[f.name])}")
+            raise _bad(source, f.name, value,
+                       _("expected {kind}").format(kind=_described(hints[f.name])))
 
 
 def _check_schedule(config: TrainingConfig, source: str) -> None:
@@ -227,10 +243,11 @@ def _check_schedule(config: TrainingConfig, source: str) -> None:
     and η_min ≥ 0 (cosine), so checking those two epochs checks them all.
     """
     if config.schedule in ("step", "exponential") and not config.gamma > 0:
-        raise _bad(source, "gamma", config.gamma, "the decay factor must be positive, e.g. 0.5 "
-                   "(a learning rate that turns negative or zero trains nothing)")
+        raise _bad(source, "gamma", config.gamma, _("the decay factor must be positive, e.g. 0.5 "
+                                                    "(a learning rate that turns negative or zero "
+                                                    "trains nothing)"))
     if config.schedule == "cosine" and not config.min_lr >= 0:
-        raise _bad(source, "min_lr", config.min_lr, "the final learning rate must be ≥ 0")
+        raise _bad(source, "min_lr", config.min_lr, _("the final learning rate must be ≥ 0"))
     schedule = build_schedule(config)
     per_step = nn.schedules.is_per_step(schedule)  # (step, total): checked over a nominal 1000 batches
     for when in ((0, 1000), (999, 1000)) if per_step else ((0,), (config.epochs - 1,)):
@@ -239,14 +256,17 @@ def _check_schedule(config: TrainingConfig, source: str) -> None:
         except OverflowError:
             lr = math.inf
         if not (math.isfinite(lr) and lr > 0):
-            raise ConfigError(f"{source}: the {config.schedule} schedule gives learning rate {lr:g} "
-                              f"at {'batch' if per_step else 'epoch'} {when[0] + 1}; it must stay "
-                              "finite and positive: change --lr, --gamma or --min-lr")
+            at = (_("batch {n}") if per_step else _("epoch {n}")).format(n=when[0] + 1)
+            raise ConfigError(_("{source}: the {schedule} schedule gives learning rate {lr:g} at "
+                                "{at}; it must stay finite and positive: change --lr, --gamma or "
+                                "--min-lr").format(source=source, schedule=config.schedule, lr=lr,
+                                                   at=at))
 
 
 def _check_type(source: str, name: str, value: Any, types: tuple[type, ...]) -> None:
     if isinstance(value, bool) or not isinstance(value, types):
-        raise _bad(source, name, value, f"expected {' or '.join(t.__name__ for t in types)}")
+        raise _bad(source, name, value, _("expected {types}").format(
+            types=_(" or ").join(t.__name__ for t in types)))
 
 
 def _check_types(config: TrainingConfig, source: str) -> None:
@@ -261,31 +281,69 @@ def _check_types(config: TrainingConfig, source: str) -> None:
             _check_type(source, name, getattr(config, name), (int,))
     _check_type(source, "label_smoothing", config.label_smoothing, (int, float))
     if not isinstance(config.batchnorm, bool):
-        raise _bad(source, "batchnorm", config.batchnorm, "expected true or false")
+        raise _bad(source, "batchnorm", config.batchnorm, _("expected true or false"))
     for name in ("lr", "momentum", "weight_decay", "gamma", "min_lr", "dropout", *AUGMENTATION_STRENGTHS):
         _check_type(source, name, getattr(config, name), (int, float))
     if not isinstance(config.hidden, list) or not all(
         isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in config.hidden
     ):
-        raise _bad(source, "hidden", config.hidden, "expected a list of positive layer sizes, e.g. 512,512")
+        raise _bad(source, "hidden", config.hidden,
+                   _("expected a list of positive layer sizes, e.g. 512,512"))
     for name in ("activation", "init"):
         value = getattr(config, name)
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise _bad(source, name, value, "expected a name or a comma-separated list of names")
+            raise _bad(source, name, value, _("expected a name or a comma-separated list of names"))
+
+
+def _check_limits(config: TrainingConfig, source: str) -> None:
+    """No more hidden layers or epochs than a model file can hold (what is written is read)."""
+    if len(config.hidden) > MAX_HIDDEN_LAYERS:
+        raise ConfigError(_("{source}: hidden has {count:,} layers, more than the {most} a model "
+                            "file holds; give at most {most} sizes, e.g. 512,512").format(
+            source=source, count=len(config.hidden), most=MAX_HIDDEN_LAYERS))
+    if config.epochs > MAX_EPOCHS:
+        raise ConfigError(_("{source}: epochs = {epochs:,} is more than the {most:,} a model file "
+                            "records; give at most {most:,}").format(
+            source=source, epochs=config.epochs, most=MAX_EPOCHS))
+
+
+def _check_paths(config: TrainingConfig, source: str) -> None:
+    """data_dir and out are text the operating system can take as a path (no NUL byte, nothing
+    its encoding lacks, at most PATH_LIMIT bytes)."""
+    import os
+
+    for name in ("data_dir", "out"):
+        value = getattr(config, name)
+        if value is None:
+            continue
+        try:
+            ok = "\0" not in value and len(os.fsencode(value)) <= PATH_LIMIT
+        except UnicodeError:
+            ok = False
+        if not ok:
+            raise ConfigError(_("{source}: {name} = {value} is not a path this system can use (a NUL "
+                                "byte, a character its file names cannot hold, or more than "
+                                "{most} bytes); give a file path").format(
+                source=source, name=name, value=ascii(value[:80]), most=PATH_LIMIT))
 
 
 def _check_names(config: TrainingConfig, source: str) -> None:
     """Every name is one of its registry's (or of OUTPUTS, NORMALIZATIONS), loss and output agree."""
     for a in config.activation:
         if a not in ACTIVATIONS:
-            raise _bad(source, "activation", a, f"choose from {', '.join(ACTIVATIONS)}")
+            raise _bad(source, "activation", a,
+                       _("choose from {names}").format(names=", ".join(ACTIVATIONS)))
     config.layer_activations()
-    for spec in [*config.init, config.bias_init]:
-        if spec != "auto":
+    for name, specs in (("init", config.init), ("bias_init", [config.bias_init])):
+        for spec in specs:
             try:
-                nn.get_initializer(spec)
-            except ValueError as exc:
-                raise ConfigError(f"{source}: {exc}") from None
+                if spec != "auto":
+                    nn.get_initializer(spec)
+            except ValueError:  # the engine's message is English: said again here
+                raise _bad(source, name, spec, _(
+                    "choose from {names}, or normal:S or uniform:S with a scale 0 < S ≤ {most:g}, "
+                    "e.g. normal:0.01").format(names=", ".join(["auto", *nn.INITIALIZERS]),
+                                               most=nn.initializers.MAX_SCALE)) from None
     config.layer_inits()
     choices = {
         "output": OUTPUTS, "loss": LOSSES, "optimizer": OPTIMIZERS, "schedule": SCHEDULES,
@@ -293,36 +351,39 @@ def _check_names(config: TrainingConfig, source: str) -> None:
     }
     for name, allowed in choices.items():
         if getattr(config, name) not in allowed:
-            raise _bad(source, name, getattr(config, name), f"choose from {', '.join(allowed)}")
+            raise _bad(source, name, getattr(config, name),
+                       _("choose from {names}").format(names=", ".join(allowed)))
     head = HEADS.get((config.loss, config.output), ("",))[0]
     if config.label_smoothing and head != "softmax_cross_entropy":
-        raise ConfigError(f"{source}: label_smoothing needs the softmax cross-entropy (loss "
-                          "cross_entropy with output softmax); set label_smoothing = 0")
+        raise ConfigError(_("{source}: label_smoothing needs the softmax cross-entropy (loss "
+                            "cross_entropy with output softmax); set label_smoothing = 0").format(
+                              source=source))
     if (config.loss, config.output) not in HEADS:
         raise ConfigError(
-            f"{source}: loss {config.loss} does not go with output {config.output}; use "
-            "softmax_cross_entropy or cross_entropy with softmax, binary_cross_entropy or "
-            "cross_entropy with sigmoid, or mse with any output"
+            _("{source}: loss {loss} does not go with output {output}; use softmax_cross_entropy or "
+              "cross_entropy with softmax, binary_cross_entropy or cross_entropy with sigmoid, or mse "
+              "with any output").format(source=source, loss=config.loss, output=config.output)
         )
 
 
 def _check_ranges(config: TrainingConfig, source: str) -> None:
     """Every number in its range; the optional settings (steps, early stopping, classes) valid."""
     ranges = [
-        ("lr", config.lr > 0, "the learning rate must be positive, e.g. 0.001"),
-        ("dropout", 0 <= config.dropout < 1, "a probability in [0, 1), e.g. 0.2"),
-        ("momentum", 0 <= config.momentum < 1, "in [0, 1), e.g. 0.9"),
-        ("weight_decay", config.weight_decay >= 0, "must be ≥ 0"),
-        ("epochs", config.epochs >= 1, "at least 1"),
-        ("batch_size", config.batch_size >= 1, "at least 1 (1 = per-sample SGD)"),
-        ("val_size", config.val_size >= 0, "0 or more samples"),
-        ("seed", config.seed >= 0, "a non-negative integer"),
-        ("label_smoothing", 0 <= config.label_smoothing < 1, "in [0, 1), e.g. 0.1"),
-        ("max_norm", config.max_norm is None or config.max_norm > 0, "a positive norm, e.g. 3"),
-        ("warmup_steps", config.warmup_steps is None or config.warmup_steps >= 0, "0 or more batches"),
+        ("lr", config.lr > 0, _("the learning rate must be positive, e.g. 0.001")),
+        ("dropout", 0 <= config.dropout < 1, _("a probability in [0, 1), e.g. 0.2")),
+        ("momentum", 0 <= config.momentum < 1, _("in [0, 1), e.g. 0.9")),
+        ("weight_decay", config.weight_decay >= 0, _("must be ≥ 0")),
+        ("epochs", config.epochs >= 1, _("at least 1")),
+        ("batch_size", config.batch_size >= 1, _("at least 1 (1 = per-sample SGD)")),
+        ("val_size", config.val_size >= 0, _("0 or more samples")),
+        ("seed", config.seed >= 0, _("a non-negative integer")),
+        ("label_smoothing", 0 <= config.label_smoothing < 1, _("in [0, 1), e.g. 0.1")),
+        ("max_norm", config.max_norm is None or config.max_norm > 0, _("a positive norm, e.g. 3")),
+        ("warmup_steps", config.warmup_steps is None or config.warmup_steps >= 0,
+         _("0 or more batches")),
         ("warmup_fraction", config.warmup_fraction is None or 0 < config.warmup_fraction < 1,
-         "in (0, 1), e.g. 0.3"),
-        ("every", config.every is None or config.every >= 1, "at least 1 batch"),
+         _("in (0, 1), e.g. 0.3")),
+        ("every", config.every is None or config.every >= 1, _("at least 1 batch")),
     ]
     for name, ok, allowed in ranges:
         if not ok:
@@ -331,20 +392,20 @@ def _check_ranges(config: TrainingConfig, source: str) -> None:
         _check_type(source, "steps", config.steps, (int,))
         if config.steps < 1:
             raise _bad(source, "steps", config.steps,
-                       "at least 1 batch, e.g. 10000 (or leave unset for epochs)")
+                       _("at least 1 batch, e.g. 10000 (or leave unset for epochs)"))
     if config.early_stopping is not None:
         _check_type(source, "early_stopping", config.early_stopping, (int,))
         if config.early_stopping < 1 or config.val_size == 0:
             raise _bad(source, "early_stopping", config.early_stopping,
-                       "a patience ≥ 1 epoch, with a validation set (val_size > 0)")
+                       _("a patience ≥ 1 epoch, with a validation set (val_size > 0)"))
     classes = config.classes
     if classes is not None and (
         not isinstance(classes, list) or len(classes) < 2 or len(set(classes)) != len(classes)
         or not all(isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in classes)
     ):
-        raise _bad(source, "classes", classes, "two or more distinct class numbers, e.g. 0,1")
+        raise _bad(source, "classes", classes, _("two or more distinct class numbers, e.g. 0,1"))
     if config.step_size < 1:
-        raise _bad(source, "step_size", config.step_size, "at least 1 epoch")
+        raise _bad(source, "step_size", config.step_size, _("at least 1 epoch"))
 
 
 def per_layer(values: list[str], n: int, name: str) -> list[str]:
@@ -352,7 +413,8 @@ def per_layer(values: list[str], n: int, name: str) -> list[str]:
     if len(values) == 1:
         return values * n
     if len(values) != n:
-        raise ConfigError(f"{name}: {len(values)} values given for {n} layers; give one or {n}")
+        raise ConfigError(_("{name}: {n_values} values given for {n} layers; give one or {n}").format(
+                              name=name, n_values=len(values), n=n))
     return list(values)
 
 
@@ -381,19 +443,26 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     try:
         with open_regular(path, limit=TOML_LIMIT) as handle:  # a FIFO or /dev/zero: refused
-            data = tomllib.load(handle)
+            raw = handle.read()
+        # A UTF-8 byte-order mark (Windows Notepad writes one) is not TOML, but is no mistake.
+        data = tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found; check the --config path") from None
+        raise ConfigError(_("{path}: configuration file not found; check the --config path").format(
+                              path=path)) from None
     except (NotAFile, FileTooLarge) as exc:
-        raise ConfigError(f"{path}: {exc.strerror}; --config takes a TOML file") from None
+        raise ConfigError(_("{path}: {strerror}; --config takes a TOML file").format(
+                              path=path, strerror=exc.strerror)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file") from None
+        raise ConfigError(_("{path}: not valid TOML ({error}); fix the file").format(
+            path=path, error=exc)) from None
     except (OSError, UnicodeDecodeError, RecursionError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration ({exc})") from None
+        raise ConfigError(_("{path}: cannot read the configuration ({error})").format(
+            path=path, error=exc)) from None
     table = data.get("train", data)
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: 'train' must be a table ([train] and settings under it), "
-                          f"not {type(table).__name__} {table!r}; fix the file")
+        raise ConfigError(_("{path}: 'train' must be a table ([train] and settings under it), not "
+                            "{kind} {table!r}; fix the file").format(
+                              path=path, kind=type(table).__name__, table=table))
     return table
 
 

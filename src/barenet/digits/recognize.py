@@ -10,7 +10,7 @@ request, from many threads):
 
 For one digit:
 
-    pixels (28, 28) float32 in [0, 1], white ink on black (what `barenet.images` produces)
+    pixels (28, 28) float32 in [0, 1], white ink on black (what `barenet.digits` produces)
         ──TrainedModel.prepare──▶ x (1, 784), the model's input (standardised if it was trained so)
         ──model.forward──▶ scores s (1, K)      ──predict_proba──▶ probabilities (K,)
         ──model.backward(one-hot of the winner)──▶ ∂s_c/∂x (1, 784) ──· ∂x/∂pixel──▶ saliency
@@ -43,8 +43,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from barenet.errors import ModelFileError
-from barenet.modelfile import TrainedModel
+from barenet.i18n import _
 from barenet.nn import labels_from_outputs
+from barenet.saving.modelfile import TrainedModel
 
 SIDE = 28  # MNIST's image side: the page and `barenet predict` feed 28×28 digits
 
@@ -78,8 +79,8 @@ def check_image_model(trained: TrainedModel, source: str = "the model") -> None:
     """Raise ModelFileError unless the model reads 28×28 images (784 inputs)."""
     n_in = trained.model.input_size()
     if n_in != SIDE * SIDE:
-        raise ModelFileError(f"{source} reads {n_in} inputs, but a digit image gives "
-                             f"{SIDE}×{SIDE} = {SIDE * SIDE}: use a model trained on 28×28 images")
+        raise ModelFileError(_("{source} reads {n_in} inputs, but a digit image gives 28×28 = 784: "
+                               "use a model trained on 28×28 images").format(source=source, n_in=n_in))
 
 
 def class_names(trained: TrainedModel) -> list[str]:

@@ -25,13 +25,17 @@ from typing import Any
 
 import numpy as np
 
+from barenet.i18n import _
+
 
 def _labels(y: np.ndarray, name: str) -> np.ndarray:
     y = np.asarray(y)
     if y.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of class labels, got shape {y.shape}")
+        raise ValueError(_("{name} must be a 1-D array of class labels, got shape {shape}").format(
+                             name=name, shape=y.shape))
     if y.size and (y.dtype.kind not in "iub" or y.min() < 0):
-        raise ValueError(f"{name} must hold non-negative integer class labels")
+        raise ValueError(_("{name} must hold non-negative integer class labels").format(
+                             name=name))
     return y.astype(np.int64, copy=False)
 
 
@@ -39,9 +43,10 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Fraction of correct predictions: (1/N) Σ_n [ŷ_n = y_n]. y_true, y_pred: (N,) labels."""
     y_true, y_pred = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"{len(y_true)} true labels but {len(y_pred)} predictions")
+        raise ValueError(_("{n_true} true labels but {n_pred} predictions").format(
+                             n_true=len(y_true), n_pred=len(y_pred)))
     if y_true.size == 0:
-        raise ValueError("accuracy of an empty set is undefined")
+        raise ValueError(_("accuracy of an empty set is undefined"))
     return float(np.mean(y_true == y_pred))
 
 
@@ -52,11 +57,13 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int | No
     """
     y_true, y_pred = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"{len(y_true)} true labels but {len(y_pred)} predictions")
+        raise ValueError(_("{n_true} true labels but {n_pred} predictions").format(
+                             n_true=len(y_true), n_pred=len(y_pred)))
     seen = int(max(y_true.max(initial=-1), y_pred.max(initial=-1))) + 1
     k = seen if n_classes is None else int(n_classes)
     if seen > k:
-        raise ValueError(f"label {seen - 1} is outside 0..{k - 1} for {k} classes")
+        raise ValueError(_("label {label} is outside 0..{top} for {k} classes").format(
+                             label=seen - 1, top=k - 1, k=k))
     # Each pair (i, j) is one cell i·K + j of the flattened matrix: count them all at once.
     return np.bincount(y_true * k + y_pred, minlength=k * k).reshape(k, k)  # (K·K,) -> (K, K)
 
@@ -77,7 +84,8 @@ def per_class(cm: np.ndarray) -> dict[str, np.ndarray]:
     """
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
-        raise ValueError(f"a confusion matrix is square (K, K), got shape {cm.shape}")
+        raise ValueError(_("a confusion matrix is square (K, K), got shape {shape}").format(
+                             shape=cm.shape))
     hits = np.diag(cm)  # (K,) C[k, k]
     support = cm.sum(axis=1)  # row sums: true class k
     predicted = cm.sum(axis=0)  # column sums: predicted as k
