@@ -171,6 +171,6 @@ def test_batchnorm_argument_checks():
         BatchNorm(0)
     with pytest.raises(ValueError, match="momentum"):
         BatchNorm(3, momentum=0.0)
-    with pytest.raises(RuntimeError, match="no training forward"):
+    with pytest.raises(RuntimeError, match="called before forward"):
         BatchNorm(3).backward(np.ones((2, 3), dtype=np.float32))
     assert BatchNorm(3).config() == {"n": 3, "momentum": 0.1, "eps": 1e-5}

@@ -12,6 +12,7 @@ import pytest
 
 from barenet.nn import (
     MSE,
+    BatchNorm,
     BinaryCrossEntropy,
     CrossEntropy,
     Dense,
@@ -280,7 +281,7 @@ def test_tiny_gradients_still_catch_a_broken_backward(monkeypatch):
     assert errors["2.W"] < TOLERANCE
 
 
-def test_a_float32_model_that_cannot_be_copied_is_checked_with_a_clear_warning():
+def test_a_float32_model_that_cannot_be_copied_is_an_error_not_a_float32_check():
     class Doubling(Identity):  # a learner's own layer: not in LAYERS, so no float64 copy
         def forward(self, x, training=False):
             return 2 * x
@@ -290,9 +291,26 @@ def test_a_float32_model_that_cannot_be_copied_is_checked_with_a_clear_warning()
 
     model = Sequential([Dense(3, 2, rng=0), Doubling()])  # float32
     x, y = data(4, 3, 2)
-    with pytest.warns(RuntimeWarning, match="cannot be copied to float64.*build the network with "
-                                            "dtype=np.float64"):
+    with pytest.raises(ValueError, match=r"float64 copy failed.*unknown layer type 'Doubling'.*"
+                                         r"build the network with dtype=np.float64"):
         gradient_check(model, MSE(), x, y)
+
+
+def test_a_float32_batchnorm_network_is_checked_in_training_mode():
+    """The float64 copy carries the running statistics (issue 18: 1e-2 errors in float32)."""
+    model = Sequential([Dense(5, 6, rng=0), BatchNorm(6), ReLU(), Dense(6, 3, rng=1)])
+    x, y = data(8, 5, 3)
+    model.forward(x.astype(np.float32), training=True)  # running statistics away from 0 and 1
+    running = [b.copy() for _, b in model.named_buffers()]
+    checks = check_gradients(model, SoftmaxCrossEntropy(), x.astype(np.float32), y, training=True)
+    assert [c.name for c in checks] == ["0.W", "0.b", "1.gamma", "1.beta", "3.W", "3.b", "input"]
+    assert max(c.error for c in checks) < TOLERANCE
+    copy = float64_copy(model)
+    for (name, mine), (_, theirs) in zip(copy.named_buffers(), model.named_buffers(), strict=True):
+        assert mine.dtype == np.float64, name
+        np.testing.assert_array_equal(mine, theirs)
+    for (_, buffer), before in zip(model.named_buffers(), running, strict=True):
+        np.testing.assert_array_equal(buffer, before)  # the check ran in the copy
 
 
 def test_a_sample_of_no_entries_is_refused():

@@ -66,12 +66,15 @@ class BatchNorm(Layer):
         self.dgamma, self.dbeta = np.zeros_like(self.gamma), np.zeros_like(self.beta)
         self.x_hat: np.ndarray | None = None  # (N, n), kept for backward
         self.inv_std: np.ndarray | None = None  # 1 / s, (n,)
+        self.batch_statistics = False  # whether the last forward normalised by the batch's μ, σ²
         self.ones: np.ndarray | None = None  # (N,) of ones: column sums as one BLAS call
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        if not training:  # an affine map: y = x · (γ / s) + (β − running_mean · γ / s)
-            scale = self.gamma / np.sqrt(self.running_var + self.eps)
-            return x * scale + (self.beta - self.running_mean * scale)
+        if not training:  # the running statistics: an affine map of x, the same for every batch
+            self.inv_std = 1 / np.sqrt(self.running_var + self.eps)  # 1 / s
+            self.x_hat = (x - self.running_mean) * self.inv_std  # x̂ = (x − running_mean) / s
+            self.batch_statistics = False
+            return self.x_hat * self.gamma + self.beta  # y = γ ⊙ x̂ + β
         n = len(x)
         ones = self.column_ones(n, x.dtype)
         mean = (ones @ x) / n  # μ, (n,)
@@ -80,6 +83,7 @@ class BatchNorm(Layer):
         self.inv_std = 1 / np.sqrt(var + self.eps)  # 1 / s
         self.x_hat = centred
         self.x_hat *= self.inv_std  # x̂ = (x − μ) / s
+        self.batch_statistics = True
         m = self.momentum
         self.running_mean *= 1 - m
         self.running_mean += m * mean  # running_mean ← (1 − m) running_mean + m μ
@@ -88,13 +92,19 @@ class BatchNorm(Layer):
         return self.x_hat * self.gamma + self.beta  # y = γ ⊙ x̂ + β
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        """Fill dγ, dβ from g = grad_out; return dx = γ / s ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂))."""
+        """Fill dγ, dβ from g = grad_out; return dx = γ / s ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)).
+
+        After an inference forward μ and s are constants (the running statistics), and
+        dx = γ / s ⊙ g: what a gradient check of a trained model differentiates.
+        """
         if self.x_hat is None:
-            raise RuntimeError("BatchNorm.backward called after no training forward")
+            raise RuntimeError("BatchNorm.backward called before forward")
         x_hat, n = self.x_hat, len(grad_out)
         ones = self.column_ones(n, grad_out.dtype)
         np.matmul(ones, grad_out, out=self.dbeta)  # dβ = Σₙ g
         np.matmul(ones, grad_out * x_hat, out=self.dgamma)  # dγ = Σₙ g ⊙ x̂
+        if not self.batch_statistics:
+            return grad_out * (self.gamma * self.inv_std)  # dx = γ / s ⊙ g
         dx = x_hat * (self.dgamma / n)  # x̂ ⊙ mean(g ⊙ x̂)
         np.subtract(grad_out, dx, out=dx)
         dx -= self.dbeta / n  # g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)

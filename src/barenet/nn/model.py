@@ -171,6 +171,16 @@ class Sequential:
             for name in layer.buffer_names
         ]
 
+    def astype(self, dtype: np.dtype | type) -> Sequential:
+        """A copy of the network in `dtype`: every parameter and buffer converted, nothing shared.
+
+        float32 → float64 is exact, so the copy computes the same function (a gradient check
+        runs in a float64 copy). Raises ValueError for a layer `LAYERS` cannot rebuild.
+        """
+        arrays = {name: np.asarray(value, dtype=dtype)
+                  for name, value in self.named_parameters() + self.named_buffers()}
+        return Sequential.from_config(self.to_config(), parameters=arrays, dtype=dtype)
+
     def parameter_count(self) -> int:
         return self.flat.size
 
