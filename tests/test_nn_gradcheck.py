@@ -87,8 +87,8 @@ def test_a_broken_dense_gradient_fails_the_check(monkeypatch):
     # db forgetting to sum over the batch (takes the first row only)
     original = Dense.backward
 
-    def broken(self, grad_out, input_grad=True):
-        dx = original(self, grad_out, input_grad)
+    def broken(self, grad_out):
+        dx = original(self, grad_out)
         self.db[...] = grad_out[0]
         return dx
 

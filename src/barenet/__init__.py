@@ -26,7 +26,7 @@ _ENGINE_NAMES = (
     "ExponentialDecay", "History", "Identity", "Layer", "LeakyReLU", "Loss", "Momentum",
     "Optimizer", "RMSprop", "ReLU", "Sequential", "Sigmoid", "Softmax", "SoftmaxCrossEntropy",
     "StepDecay", "Tanh", "evaluate", "fit", "get_initializer", "gradient_check",
-    "ACTIVATIONS", "SAMPLINGS", "Nesterov", "labels_from_outputs", "FlatParameters",
+    "ACTIVATIONS", "SAMPLINGS", "Nesterov", "labels_from_outputs",
     "BatchNorm", "AdamW", "CosineSteps", "ExponentialSteps", "LinearWarmup", "OneCycle",
     "check_gradients", "sigmoid", "softmax",
 )

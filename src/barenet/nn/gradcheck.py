@@ -191,7 +191,7 @@ def check_gradients(
 
     loss_at_theta = loss_value()
     floor = rounding_noise(loss_at_theta, eps) / TOLERANCE
-    grad_x = model.backward(loss.backward(), input_grad=True)
+    grad_x = model.backward(loss.backward())
     arrays = [(name, param, grad.copy()) for (name, param), (_, grad)
               in zip(model.named_parameters(), model.parameters(), strict=True)]
     arrays.append(("input", x, grad_x))
