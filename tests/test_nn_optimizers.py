@@ -234,18 +234,20 @@ def test_optimiser_validation_and_config():
 
 
 def test_schedules_at_chosen_epochs():
-    assert [Constant(0.1)(e) for e in (0, 5, 100)] == [0.1, 0.1, 0.1]
+    assert [Constant(0.1)(e, 1, 200) for e in (0, 5, 100)] == [0.1, 0.1, 0.1]
     # step: η₀ γ^⌊e / 3⌋ with γ = 0.5
     step = StepDecay(0.1, step_size=3, gamma=0.5)
-    assert [step(e) for e in (0, 2, 3, 5, 6)] == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
+    assert [step(e, 1, 20) for e in (0, 2, 3, 5, 6)] == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
     # exponential: η₀ γ^e with γ = 0.9: e = 2 -> 0.081
-    assert ExponentialDecay(0.1, gamma=0.9)(2) == pytest.approx(0.081)
+    assert ExponentialDecay(0.1, gamma=0.9)(2, 1, 20) == pytest.approx(0.081)
+    # called per batch: the epoch's η for each of its batches (here 4 batches an epoch)
+    assert [step(s, 4, 80) for s in (0, 11, 12, 23, 24)] == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
     # cosine: η_min + ½(η₀ − η_min)(1 + cos(π e / E)), E = 10: 0.1 at 0, 0.055 at 5, η_min at E and after
     cosine = Cosine(0.1, epochs=10, min_lr=0.01)
-    assert cosine(0) == pytest.approx(0.1)
-    assert cosine(5) == pytest.approx(0.055)
-    assert cosine(10) == pytest.approx(0.01) and cosine(12) == pytest.approx(0.01)
-    assert cosine(2) == pytest.approx(0.01 + 0.045 * (1 + math.cos(math.pi * 0.2)))
+    assert cosine(0, 1, 20) == pytest.approx(0.1)
+    assert cosine(5, 1, 20) == pytest.approx(0.055)
+    assert cosine(10, 1, 20) == pytest.approx(0.01) and cosine(12, 1, 20) == pytest.approx(0.01)
+    assert cosine(2, 1, 20) == pytest.approx(0.01 + 0.045 * (1 + math.cos(math.pi * 0.2)))
 
 
 @pytest.mark.parametrize("schedule", [Constant(0.1), StepDecay(0.1, 4, 0.5), ExponentialDecay(0.2, 0.8),
@@ -345,32 +347,32 @@ def test_max_norm_by_hand():
 
 def test_linear_warmup_by_hand():
     warmup = LinearWarmup(0.1, warmup_steps=4)  # η₀ (s + 1) / 4, then η₀
-    assert [warmup(s, 100) for s in range(6)] == pytest.approx([0.025, 0.05, 0.075, 0.1, 0.1, 0.1])
+    assert [warmup(s, 1, 100) for s in range(6)] == pytest.approx([0.025, 0.05, 0.075, 0.1, 0.1, 0.1])
 
 
 def test_cosine_steps_by_hand():
     cosine = CosineSteps(0.1, min_lr=0.0, warmup_steps=2)  # S = 10: cosine over s = 2 … 10
-    assert cosine(0, 10) == pytest.approx(0.05) and cosine(1, 10) == pytest.approx(0.1)
-    assert cosine(2, 10) == pytest.approx(0.1)  # progress 0
-    assert cosine(6, 10) == pytest.approx(0.05)  # progress 4/8: half way down
-    assert cosine(9, 10) == pytest.approx(0.05 * (1 + math.cos(math.pi * 7 / 8)))
-    assert CosineSteps(0.1, min_lr=0.01)(0, 10) == pytest.approx(0.1)  # no warm-up: starts at η₀
+    assert cosine(0, 1, 10) == pytest.approx(0.05) and cosine(1, 1, 10) == pytest.approx(0.1)
+    assert cosine(2, 1, 10) == pytest.approx(0.1)  # progress 0
+    assert cosine(6, 1, 10) == pytest.approx(0.05)  # progress 4/8: half way down
+    assert cosine(9, 1, 10) == pytest.approx(0.05 * (1 + math.cos(math.pi * 7 / 8)))
+    assert CosineSteps(0.1, min_lr=0.01)(0, 1, 10) == pytest.approx(0.1)  # no warm-up: starts at η₀
 
 
 def test_one_cycle_by_hand():
     cycle = OneCycle(1.0, warmup_fraction=0.25, div=10, final_div=100)  # S = 9: W = round(2.25) = 2
-    assert cycle(0, 9) == pytest.approx(0.1)  # η₀ / div
-    assert cycle(1, 9) == pytest.approx(0.55)  # half way up: 1 + (0.1 − 1)/2
-    assert cycle(2, 9) == pytest.approx(1.0)  # the peak
-    assert cycle(5, 9) == pytest.approx((1.0 + 0.001) / 2)  # half way down, to η₀ / (div · final_div)
-    assert cycle(8, 9) == pytest.approx(0.001)  # the last batch
+    assert cycle(0, 1, 9) == pytest.approx(0.1)  # η₀ / div
+    assert cycle(1, 1, 9) == pytest.approx(0.55)  # half way up: 1 + (0.1 − 1)/2
+    assert cycle(2, 1, 9) == pytest.approx(1.0)  # the peak
+    assert cycle(5, 1, 9) == pytest.approx((1.0 + 0.001) / 2)  # half way down, to η₀ / (div · final_div)
+    assert cycle(8, 1, 9) == pytest.approx(0.001)  # the last batch
 
 
 def test_exponential_steps_by_hand():
     decay = ExponentialSteps(0.001, gamma=0.999)  # per iteration: η₀ · 0.999^s
-    assert decay(0, 10) == 0.001 and decay(3, 10) == pytest.approx(0.001 * 0.999**3)
+    assert decay(0, 1, 10) == 0.001 and decay(3, 1, 10) == pytest.approx(0.001 * 0.999**3)
     every = ExponentialSteps(0.1, gamma=0.5, every=100)
-    assert [every(s, 1000) for s in (0, 99, 100, 250)] == pytest.approx([0.1, 0.1, 0.05, 0.025])
+    assert [every(s, 1, 1000) for s in (0, 99, 100, 250)] == pytest.approx([0.1, 0.1, 0.05, 0.025])
 
 
 def test_fit_sets_a_per_step_schedule_before_every_batch_and_resumes_identically():
@@ -391,8 +393,8 @@ def test_fit_sets_a_per_step_schedule_before_every_batch_and_resumes_identically
     straight = Sequential([Dense(3, 2, rng=0)])
     history = fit(straight, SoftmaxCrossEntropy(), optimizer, x, y, epochs=3, batch_size=16,
                   schedule=schedule, callbacks=[rates])
-    assert rates.seen == [schedule(s, 12) for s in range(12)]  # 4 batches × 3 epochs
-    assert history.column("lr") == [schedule(s, 12) for s in (0, 4, 8)]  # each epoch's first
+    assert rates.seen == [schedule(s, 4, 12) for s in range(12)]  # 4 batches × 3 epochs
+    assert history.column("lr") == [schedule(s, 4, 12) for s in (0, 4, 8)]  # each epoch's first
     class StopAfterOne(Callback):  # an interruption of the 3-epoch run after its first epoch
         def on_epoch_end(self, epoch, record):
             return True

@@ -43,15 +43,18 @@ class History:
 
     def add_batch(self, step: int, loss: float) -> None:
         """Keep (step, loss) if `step` is a multiple of `batch_every`; thin out past BATCH_POINTS."""
-        if step % self.batch_every:
-            return
-        self.batch_steps.append(step)
-        self.batch_losses.append(loss)
-        if len(self.batch_steps) > BATCH_POINTS:
-            self.batch_every *= 2
-            kept = [i for i, s in enumerate(self.batch_steps) if s % self.batch_every == 0]
-            self.batch_steps = [self.batch_steps[i] for i in kept]
-            self.batch_losses = [self.batch_losses[i] for i in kept]
+        if step % self.batch_every == 0:
+            self.batch_steps.append(step)
+            self.batch_losses.append(loss)
+            if len(self.batch_steps) > BATCH_POINTS:
+                self.thin()
+
+    def thin(self) -> None:
+        """Double `batch_every` and keep only the points it divides: every other one goes."""
+        self.batch_every *= 2
+        kept = [i for i, s in enumerate(self.batch_steps) if s % self.batch_every == 0]
+        self.batch_steps = [self.batch_steps[i] for i in kept]
+        self.batch_losses = [self.batch_losses[i] for i in kept]
 
     def to_dict(self) -> dict[str, Any]:
         return {"records": self.records, "stopped_early": self.stopped_early,

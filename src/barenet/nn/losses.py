@@ -39,11 +39,7 @@ def target_matrix(target: np.ndarray, output: np.ndarray) -> np.ndarray:
     n, k = output.shape
     if target.shape != (n,):
         raise ValueError(f"targets of shape {target.shape} do not fit outputs of shape {output.shape}")
-    if k == 1:
-        return target.reshape(n, 1).astype(output.dtype)  # (N,) -> (N, 1)
-    onehot = np.zeros_like(output)
-    onehot[np.arange(n), target] = 1
-    return onehot
+    return target.reshape(n, 1).astype(output.dtype) if k == 1 else np.eye(k, dtype=output.dtype)[target]
 
 
 class Loss:
@@ -102,16 +98,15 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     Every exponent z_j − m is ≤ 0, and the sum is ≥ 1 (its largest term is e⁰), so neither exp
     overflows nor log meets 0.
     """
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    shifted = z - z.max(axis=1, keepdims=True)  # z − m, m = max_j z_j
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log p = z − m − log Σ e^(z−m)
 
 
 def smoothed_targets(target: np.ndarray, output: np.ndarray, eps: float) -> np.ndarray:
     """y' = (1 − ε) y + ε / K as (N, K) rows of the output's dtype; ε = 0 gives the one-hot y."""
-    y = target_matrix(target, output)
-    if not eps:
-        return y
-    return y * output.dtype.type(1 - eps) + output.dtype.type(eps / output.shape[1])
+    k, target = output.shape[1], np.asarray(target)
+    y = np.eye(k, dtype=output.dtype)[target] if target.ndim == 1 else target_matrix(target, output)
+    return y * (1 - eps) + eps / k if eps else y  # y' = (1 − ε) y + ε / K
 
 
 class SoftmaxCrossEntropy(Loss):
@@ -131,14 +126,14 @@ class SoftmaxCrossEntropy(Loss):
         self.label_smoothing = float(label_smoothing)
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        self.y = smoothed_targets(target, output, self.label_smoothing)  # (N, K)
-        log_p = log_softmax(output)  # (N, K), log-sum-exp: never log 0
-        self.p = np.exp(log_p)
+        self.y = smoothed_targets(target, output, self.label_smoothing)  # y' = one-hot y, smoothed
+        log_p = log_softmax(output)  # log p = log softmax(z), (N, K), never log 0
+        self.p = np.exp(log_p)  # p = softmax(z)
         return -float(np.vdot(self.y, log_p)) / len(output)  # L = −1/N Σ y log p
 
     def backward(self) -> np.ndarray:
         """∂L/∂z = (p − y') / N, (N, K), with y' the (smoothed) one-hot targets."""
-        return (self.p - self.y) / len(self.p)
+        return (self.p - self.y) / len(self.p)  # ∂L/∂z = (p − y) / N
 
     def __repr__(self) -> str:
         smoothing = f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""

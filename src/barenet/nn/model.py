@@ -94,7 +94,7 @@ class Sequential:
     def backward(self, grad: np.ndarray) -> np.ndarray:
         """Backpropagate g = ∂L/∂output through every layer, last first; return ∂L/∂x."""
         for layer in reversed(self.layers):
-            grad = layer.backward(grad)  # the chain rule: ∂L/∂aˡ⁻¹ from ∂L/∂aˡ
+            grad = layer.backward(grad)  # ∂L/∂aˡ⁻¹ = layerˡ.backward(∂L/∂aˡ), the chain rule
         return grad
 
     def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -73,20 +73,20 @@ class Optimizer:
     def step(self, params: Parameters) -> None:
         """One update of every parameter θ from its gradient g, in place: decay, rule, max-norm."""
         self.start(params)
-        self.t += 1
+        self.t += 1  # t ← t + 1
         for i, (theta, g) in enumerate(params):
             if self.weight_decay and theta.ndim >= 2:
-                g = self.decay(theta, g)
+                g = self.decay(theta, g)  # g ← g + λθ (L2; AdamW: θ ← θ − ηλθ)
             self.update(i, theta, g)
             if self.max_norm is not None and theta.ndim >= 2:
-                clip_column_norms(theta, self.max_norm)
+                clip_column_norms(theta, self.max_norm)  # w_j ← w_j · min(1, c / ‖w_j‖)
 
     def start(self, params: Parameters) -> None:
         """Zero state for these parameters at the first step; after that, check they are the same."""
         shapes = [theta.shape for theta, _ in params]
         if not self.shapes:
             self.shapes = shapes
-            for name in self.moments:
+            for name in self.moments:  # m = v = 0 at t = 0
                 setattr(self, name, [np.zeros_like(theta) for theta, _ in params])
         if self.shapes != shapes:
             raise ValueError(f"this optimiser's state is for {len(self.shapes)} parameters of shapes "

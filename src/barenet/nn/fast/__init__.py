@@ -1,8 +1,7 @@
 """The fast path of `fit`: the textbook's training step, computed where the speed is.
 
-    step = FastStep(model, loss, optimizer)     # binds the layers to one flat θ, ∇θ
-    output, L = step(x_batch, y_batch)          # forward, loss, backward, optimiser step
-    step.close()
+    with FastStep(model, loss, optimizer) as step:   # binds the layers to one flat θ, ∇θ
+        L, predicted = step(x_batch, y_batch)        # forward, loss, backward, optimiser step
 
 does what these four lines of the textbook engine do, and computes the same numbers
 (`tests/test_nn_fast.py` holds it to them, for every layer, loss and optimiser):
@@ -69,5 +68,12 @@ class FastStep:
         return value, predicted
 
     def close(self) -> None:
+        """Stop the optimiser's threads."""
         if self.fused is not None:
             self.fused.close()
+
+    def __enter__(self) -> FastStep:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
