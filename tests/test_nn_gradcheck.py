@@ -25,7 +25,6 @@ from barenet.nn import (
     Softmax,
     SoftmaxCrossEntropy,
     Tanh,
-    gradient_check,
 )
 from barenet.nn.gradcheck import (
     check_gradients,
@@ -34,7 +33,7 @@ from barenet.nn.gradcheck import (
     relative_error,
     rounding_noise,
 )
-from nn_helpers import TOLERANCE, check, freeze_dropout, mlp
+from nn_helpers import TOLERANCE, check, freeze_dropout, gradient_errors, mlp
 
 ACTIVATIONS = [ReLU, LeakyReLU, Sigmoid, Tanh, Identity]
 
@@ -78,7 +77,7 @@ def test_a_broken_backward_fails_the_check(monkeypatch):
     monkeypatch.setattr(Sigmoid, "backward", broken)
     model = mlp([3, 4, 2], Sigmoid)
     x, y = data(5, 3, 2)
-    errors = gradient_check(model, SoftmaxCrossEntropy(), x, y)
+    errors = gradient_errors(model, SoftmaxCrossEntropy(), x, y)
     assert errors["0.W"] > 1e-2 and errors["input"] > 1e-2  # ≫ 1e-6: the checker can fail
     assert errors["2.W"] < TOLERANCE  # the layer above the broken one is still right
 
@@ -93,7 +92,7 @@ def test_a_broken_dense_gradient_fails_the_check(monkeypatch):
         return dx
 
     monkeypatch.setattr(Dense, "backward", broken)
-    errors = gradient_check(mlp([3, 4, 2], Tanh), SoftmaxCrossEntropy(), *data(5, 3, 2))
+    errors = gradient_errors(mlp([3, 4, 2], Tanh), SoftmaxCrossEntropy(), *data(5, 3, 2))
     assert errors["0.b"] > 1e-2 and errors["2.b"] > 1e-2
 
 
@@ -207,7 +206,7 @@ def test_float32_model_is_checked_in_a_float64_copy():
     model = Sequential([Dense(4, 5, rng=0), Tanh(), Dense(5, 3, rng=1)])  # float32
     before = [param.copy() for _, param in model.named_parameters()]
     x, y = data(6, 4, 3)
-    errors = gradient_check(model, SoftmaxCrossEntropy(), x.astype(np.float32), y)
+    errors = gradient_errors(model, SoftmaxCrossEntropy(), x.astype(np.float32), y)
     assert max(errors.values()) < TOLERANCE  # in float32 the same check gives about 1e-3
     for (_, param), old in zip(model.named_parameters(), before, strict=True):
         assert param.dtype == np.float32
@@ -275,7 +274,7 @@ def test_tiny_gradients_still_catch_a_broken_backward(monkeypatch):
 
     model, x, y = confident_network()
     monkeypatch.setattr(Tanh, "backward", broken)
-    errors = gradient_check(model, SoftmaxCrossEntropy(), x, y)
+    errors = gradient_errors(model, SoftmaxCrossEntropy(), x, y)
     # the mistake is as large as the gradients (~1e-6), thousands of times the noise (~2e-10)
     assert errors["0.W"] > 1e-3 and errors["input"] > 1e-3
     assert errors["2.W"] < TOLERANCE
@@ -293,7 +292,7 @@ def test_a_float32_model_that_cannot_be_copied_is_an_error_not_a_float32_check()
     x, y = data(4, 3, 2)
     with pytest.raises(ValueError, match=r"float64 copy failed.*unknown layer type 'Doubling'.*"
                                          r"build the network with dtype=np.float64"):
-        gradient_check(model, MSE(), x, y)
+        gradient_errors(model, MSE(), x, y)
 
 
 def test_a_float32_batchnorm_network_is_checked_in_training_mode():
@@ -315,4 +314,4 @@ def test_a_float32_batchnorm_network_is_checked_in_training_mode():
 
 def test_a_sample_of_no_entries_is_refused():
     with pytest.raises(ValueError, match="sample must be at least 1 entry per array, got 0"):
-        gradient_check(mlp([3, 2], Tanh), MSE(), *data(2, 3, 2), sample=0)
+        gradient_errors(mlp([3, 2], Tanh), MSE(), *data(2, 3, 2), sample=0)

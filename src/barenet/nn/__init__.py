@@ -25,7 +25,7 @@ W: (n_in, n_out), b: (n_out,); the engine computes in the dtype of its parameter
 
 from barenet.nn.activations import ACTIVATIONS, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, sigmoid, softmax
 from barenet.nn.batchnorm import BatchNorm
-from barenet.nn.gradcheck import check_gradients, gradient_check
+from barenet.nn.gradcheck import check_gradients
 from barenet.nn.initializers import INITIALIZERS, get_initializer
 from barenet.nn.labels import labels_from_outputs
 from barenet.nn.layer import Layer
@@ -98,7 +98,6 @@ __all__ = [
     "evaluate",
     "fit",
     "get_initializer",
-    "gradient_check",
     "labels_from_outputs",
     "sigmoid",
     "softmax",

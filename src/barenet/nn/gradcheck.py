@@ -214,15 +214,3 @@ def check_gradients(
             floor=floor, error=relative_error(a, numeric, floor), loss=loss_at_theta,
         ))
     return checks
-
-
-def gradient_check(model: Sequential, loss: Loss, x: np.ndarray, y: np.ndarray, eps: float = 1e-6,
-                   training: bool = False, *, sample: int | None = None,
-                   rng: np.random.Generator | int | None = 0) -> dict[str, float]:
-    """{"0.W": error, "0.b": error, ..., "input": error}: `check_gradients`, errors only.
-
-    The network passes when every error is below TOLERANCE (1e-6). A float32 model is checked in
-    a float64 copy; see the module docstring for the error's definition and its floor.
-    """
-    checks = check_gradients(model, loss, x, y, eps, training, sample=sample, rng=rng)
-    return {check.name: check.error for check in checks}
