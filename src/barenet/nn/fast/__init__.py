@@ -18,7 +18,7 @@ does what these four lines of the textbook engine do, and computes the same numb
 Bit-identical to the textbook where it performs the same operations (Dense, ReLU, dropout,
 BatchNorm, SGD, momentum, weight decay, max-norm), equal to float rounding where it reorders
 them (Adam's folded bias correction, RMSprop, the loss's value). What it measurably buys:
-see docs/design.md ("The fast path").
+docs/design.md ("The engine a learner reads, and the fast path beside it").
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ optimiser (its hyperparameters, lr, t and state: the state becomes views of flat
   the rule's passes over a block run while it sits in the CPU's cache (for 784-512-512-10 this
   halves Adam's step against whole-vector passes); `out=` into one scratch block, no allocation;
 - threads: the blocks are shared among `threads` threads (NumPy releases the GIL inside a ufunc),
-  so the elementwise step runs on every core, as PyTorch's fused Adam does;
+  so the elementwise step can run on every core, as PyTorch's fused Adam does (it pays only when
+  the cores are free: see docs/design.md);
 - `flush_subnormals` zeroes the state's subnormal numbers every FLUSH_EVERY steps (without it
   an MNIST epoch slowed by ~30 % over 5 epochs of Adam).
 Adam folds its bias corrections into two scalars (η_t, ε_t, see `adam`): the same update as
