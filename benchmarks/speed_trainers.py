@@ -8,6 +8,8 @@ A trainer builds one network on the float32 MNIST arrays and then answers three 
 
     trainer          what it runs
     barenet          `barenet.experiment.config.build` + `barenet.nn.fit`, as `barenet train` calls them
+                     (the fast path, `barenet.nn.fast`)
+    barenet textbook the same with `fit(..., fast=False)`: the textbook engine, step as written
     barenet+dropout  the same with dropout 0.2 after each hidden layer (the CLI's default)
     aug affine       barenet+dropout trained on freshly augmented images every epoch (the affine
     aug aff+elastic  strengths of `TrainingConfig`, plus its elastic ones), made in one background
@@ -110,13 +112,16 @@ class Barenet(Trainer):
         return self.model.predict(x)
 
     def profile(self, steps: int = 200) -> dict[str, float]:
-        """Seconds per step of each part of fit's step, timed one by one (`speed.py --profile`).
+        """Seconds per step of each part of fit's fast step, timed one by one (`speed.py --profile`).
 
-        The same calls as `fit` makes, in its order, on batches gathered as it gathers them.
+        The calls `barenet.nn.fast.FastStep` makes, in its order, on batches gathered as fit does.
         """
         import time
 
-        model, loss, opt, x, y = self.model, self.loss, self.optimizer, self.x, self.y
+        from barenet.nn.fast import FastStep, layers
+
+        model, loss, x, y = self.model, self.loss, self.x, self.y
+        step = FastStep(model, loss, self.optimizer)
         bs = self.config.batch_size
         order = np.random.default_rng(1).permutation(len(x))
         buffer = np.empty((bs, x.shape[1]), dtype=x.dtype)
@@ -133,17 +138,25 @@ class Barenet(Trainer):
             index = order[b * bs : (b + 1) * bs]
             xb = timed("gather batch", np.take, x, index, axis=0, out=buffer, mode="clip")
             yb = y[index]
-            a = xb
-            for i, layer in enumerate(model.layers):
-                a = timed(f"forward {i} {type(layer).__name__}", layer.forward, a, True)
-            timed("loss forward", loss.forward, a, yb)
-            timed("accuracy count", lambda a=a, yb=yb: int((loss.labels(a) == yb).sum()))
-            g = timed("loss backward", loss.backward)
-            for i in range(len(model.layers) - 1, -1, -1):
-                layer, name = model.layers[i], f"backward {i} {type(model.layers[i]).__name__}"
-                g = timed(name, layer.backward, g, False) if i == 0 else timed(name, layer.backward, g)
-            timed(f"optimizer ({type(opt).__name__})", opt.step, model.flat)
+            a = timed("forward", layers.forward, model.layers, xb)
+            _, g, _ = timed("loss", layers.softmax_cross_entropy, loss, a, yb)
+            timed("backward", layers.backward, model.layers, g, step.grad_views)
+            timed(f"optimizer ({type(self.optimizer).__name__})", step.fused.step)
+        step.close()
         return {k: v / steps for k, v in parts.items()}
+
+
+class BarenetTextbook(Barenet):
+    """`fit(..., fast=False)`: the textbook engine's four lines per step, the fast path's oracle."""
+
+    def epoch(self):
+        from barenet.nn import fit
+
+        done = len(self.history.records) if self.history else 0
+        self.history = fit(self.model, self.loss, self.optimizer, self.x, self.y, epochs=done + 1,
+                           batch_size=self.config.batch_size, seed=self.config.seed,
+                           schedule=self.schedule, sampling="shuffle", history=self.history,
+                           fast=False)
 
 
 class BarenetDropout(Barenet):
@@ -320,6 +333,7 @@ class Sklearn(Trainer):
 #: name -> (class, the module it needs beyond NumPy and barenet, or None)
 TRAINERS: dict[str, tuple[type[Trainer], str | None]] = {
     "barenet": (Barenet, None),
+    "barenet textbook": (BarenetTextbook, None),
     "barenet+dropout": (BarenetDropout, None),
     "aug affine": (BarenetAugmented, None),
     "aug aff+elastic": (BarenetElastic, None),

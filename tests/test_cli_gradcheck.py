@@ -140,6 +140,21 @@ def test_a_trained_model_passes_on_its_own_images(capsys, trained_model, mnist_s
     assert lines[-1].startswith("PASS: all 7 errors < 1e-06")
 
 
+def test_a_trained_batchnorm_model_passes_in_its_float64_copy(capsys, tmp_path, mnist_slice_dir):
+    """Its running statistics go into the copy; inference-mode BatchNorm is an affine map."""
+    path = tmp_path / "bn.safetensors"
+    train_tiny(path, mnist_slice_dir, hidden=[16], epochs=1, batchnorm=True)
+    status = main(["gradcheck", "--model", str(path), "--data-dir", str(mnist_slice_dir),
+                   "--sample", "5", "--images", "4", "--no-progress"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "in a float64 copy of its float32 weights" in out.splitlines()[0]
+    rows = table_rows(out)
+    assert list(rows) == ["0.W", "0.b", "1.gamma", "1.beta", "3.W", "3.b", "input"]
+    assert all(status == "ok" for *_, status in rows.values())
+    assert "BatchNorm(n=16" in out
+
+
 def test_side_by_side_values_are_the_checks(capsys, trained_model, mnist_slice_dir):
     """The printed backprop and numeric values are those of check_gradients on the same batch."""
     assert main(["gradcheck", "--model", str(trained_model), "--data-dir", str(mnist_slice_dir),
@@ -157,9 +172,9 @@ def test_a_broken_backward_in_a_trained_model_is_caught(capsys, monkeypatch, tra
                                                          mnist_slice_dir):
     original = Dense.backward
 
-    def broken(self, grad_out, input_grad=True):  # every Dense passes back 1.5 δ Wᵀ
-        dx = original(self, grad_out, input_grad)
-        return None if dx is None else dx * 1.5
+    def broken(self, grad_out):  # every Dense passes back 1.5 δ Wᵀ
+        dx = original(self, grad_out)
+        return dx * 1.5
 
     monkeypatch.setattr(Dense, "backward", broken)
     assert main(["gradcheck", "--model", str(trained_model), "--data-dir", str(mnist_slice_dir)]) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from barenet.nn import Dense, Identity, LeakyReLU, ReLU, Sequential, Sigmoid, Softmax, Tanh
+from barenet.nn import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from barenet.nn.activations import sigmoid, softmax
 
 
@@ -110,16 +110,3 @@ def test_standalone_activation_leaves_its_arguments_alone(activation):
     layer.backward(g)
     np.testing.assert_array_equal(z, [[-1.0, 2.0]])
     np.testing.assert_array_equal(g, [[3.0, 4.0]])
-
-
-def test_activation_after_dense_works_in_place_with_the_same_result():
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((3, 4))
-    g = rng.standard_normal((3, 2))
-    for activation in (ReLU, LeakyReLU, Sigmoid, Tanh):
-        model = Sequential([Dense(4, 2, rng=0, dtype=np.float64), activation()])
-        assert model.layers[1].inplace
-        reference = activation()
-        z = model.layers[0].forward(x)
-        np.testing.assert_array_equal(model.forward(x), reference.forward(z))
-        np.testing.assert_array_equal(model.layers[1].backward(g.copy()), reference.backward(g))

@@ -12,6 +12,7 @@ import pytest
 
 from barenet.nn import (
     MSE,
+    BatchNorm,
     BinaryCrossEntropy,
     CrossEntropy,
     Dense,
@@ -24,7 +25,6 @@ from barenet.nn import (
     Softmax,
     SoftmaxCrossEntropy,
     Tanh,
-    gradient_check,
 )
 from barenet.nn.gradcheck import (
     check_gradients,
@@ -33,7 +33,7 @@ from barenet.nn.gradcheck import (
     relative_error,
     rounding_noise,
 )
-from nn_helpers import TOLERANCE, check, freeze_dropout, mlp
+from nn_helpers import TOLERANCE, check, freeze_dropout, gradient_errors, mlp
 
 ACTIVATIONS = [ReLU, LeakyReLU, Sigmoid, Tanh, Identity]
 
@@ -77,7 +77,7 @@ def test_a_broken_backward_fails_the_check(monkeypatch):
     monkeypatch.setattr(Sigmoid, "backward", broken)
     model = mlp([3, 4, 2], Sigmoid)
     x, y = data(5, 3, 2)
-    errors = gradient_check(model, SoftmaxCrossEntropy(), x, y)
+    errors = gradient_errors(model, SoftmaxCrossEntropy(), x, y)
     assert errors["0.W"] > 1e-2 and errors["input"] > 1e-2  # ≫ 1e-6: the checker can fail
     assert errors["2.W"] < TOLERANCE  # the layer above the broken one is still right
 
@@ -86,13 +86,13 @@ def test_a_broken_dense_gradient_fails_the_check(monkeypatch):
     # db forgetting to sum over the batch (takes the first row only)
     original = Dense.backward
 
-    def broken(self, grad_out, input_grad=True):
-        dx = original(self, grad_out, input_grad)
+    def broken(self, grad_out):
+        dx = original(self, grad_out)
         self.db[...] = grad_out[0]
         return dx
 
     monkeypatch.setattr(Dense, "backward", broken)
-    errors = gradient_check(mlp([3, 4, 2], Tanh), SoftmaxCrossEntropy(), *data(5, 3, 2))
+    errors = gradient_errors(mlp([3, 4, 2], Tanh), SoftmaxCrossEntropy(), *data(5, 3, 2))
     assert errors["0.b"] > 1e-2 and errors["2.b"] > 1e-2
 
 
@@ -206,7 +206,7 @@ def test_float32_model_is_checked_in_a_float64_copy():
     model = Sequential([Dense(4, 5, rng=0), Tanh(), Dense(5, 3, rng=1)])  # float32
     before = [param.copy() for _, param in model.named_parameters()]
     x, y = data(6, 4, 3)
-    errors = gradient_check(model, SoftmaxCrossEntropy(), x.astype(np.float32), y)
+    errors = gradient_errors(model, SoftmaxCrossEntropy(), x.astype(np.float32), y)
     assert max(errors.values()) < TOLERANCE  # in float32 the same check gives about 1e-3
     for (_, param), old in zip(model.named_parameters(), before, strict=True):
         assert param.dtype == np.float32
@@ -274,13 +274,13 @@ def test_tiny_gradients_still_catch_a_broken_backward(monkeypatch):
 
     model, x, y = confident_network()
     monkeypatch.setattr(Tanh, "backward", broken)
-    errors = gradient_check(model, SoftmaxCrossEntropy(), x, y)
+    errors = gradient_errors(model, SoftmaxCrossEntropy(), x, y)
     # the mistake is as large as the gradients (~1e-6), thousands of times the noise (~2e-10)
     assert errors["0.W"] > 1e-3 and errors["input"] > 1e-3
     assert errors["2.W"] < TOLERANCE
 
 
-def test_a_float32_model_that_cannot_be_copied_is_checked_with_a_clear_warning():
+def test_a_float32_model_that_cannot_be_copied_is_an_error_not_a_float32_check():
     class Doubling(Identity):  # a learner's own layer: not in LAYERS, so no float64 copy
         def forward(self, x, training=False):
             return 2 * x
@@ -290,11 +290,28 @@ def test_a_float32_model_that_cannot_be_copied_is_checked_with_a_clear_warning()
 
     model = Sequential([Dense(3, 2, rng=0), Doubling()])  # float32
     x, y = data(4, 3, 2)
-    with pytest.warns(RuntimeWarning, match="cannot be copied to float64.*build the network with "
-                                            "dtype=np.float64"):
-        gradient_check(model, MSE(), x, y)
+    with pytest.raises(ValueError, match=r"float64 copy failed.*unknown layer type 'Doubling'.*"
+                                         r"build the network with dtype=np.float64"):
+        gradient_errors(model, MSE(), x, y)
+
+
+def test_a_float32_batchnorm_network_is_checked_in_training_mode():
+    """The float64 copy carries the running statistics (issue 18: 1e-2 errors in float32)."""
+    model = Sequential([Dense(5, 6, rng=0), BatchNorm(6), ReLU(), Dense(6, 3, rng=1)])
+    x, y = data(8, 5, 3)
+    model.forward(x.astype(np.float32), training=True)  # running statistics away from 0 and 1
+    running = [b.copy() for _, b in model.named_buffers()]
+    checks = check_gradients(model, SoftmaxCrossEntropy(), x.astype(np.float32), y, training=True)
+    assert [c.name for c in checks] == ["0.W", "0.b", "1.gamma", "1.beta", "3.W", "3.b", "input"]
+    assert max(c.error for c in checks) < TOLERANCE
+    copy = float64_copy(model)
+    for (name, mine), (_, theirs) in zip(copy.named_buffers(), model.named_buffers(), strict=True):
+        assert mine.dtype == np.float64, name
+        np.testing.assert_array_equal(mine, theirs)
+    for (_, buffer), before in zip(model.named_buffers(), running, strict=True):
+        np.testing.assert_array_equal(buffer, before)  # the check ran in the copy
 
 
 def test_a_sample_of_no_entries_is_refused():
     with pytest.raises(ValueError, match="sample must be at least 1 entry per array, got 0"):
-        gradient_check(mlp([3, 2], Tanh), MSE(), *data(2, 3, 2), sample=0)
+        gradient_errors(mlp([3, 2], Tanh), MSE(), *data(2, 3, 2), sample=0)

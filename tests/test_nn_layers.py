@@ -37,7 +37,6 @@ def test_dense_forward_backward_by_hand():
     np.testing.assert_array_equal(layer.db, [1, 2])
     np.testing.assert_array_equal(dx, [[1, 2, 0], [-2, 0, 6]])
     assert layer.parameters()[0][0] is layer.W and layer.parameters()[0][1] is layer.dW
-    assert layer.backward(delta, input_grad=False) is None
 
 
 def test_dense_shapes_dtype_and_config():
@@ -60,11 +59,9 @@ def test_dense_gradients_follow_a_replaced_weight():
     assert layer.dW.dtype == np.float32 and layer.dW.shape == (2, 2)
 
 
-def test_dense_rejects_bad_sizes_and_backward_before_forward():
+def test_dense_rejects_bad_sizes():
     with pytest.raises(ValueError, match="positive sizes"):
         Dense(0, 3)
-    with pytest.raises(RuntimeError, match="before forward"):
-        Dense(2, 2).backward(np.ones((1, 2), dtype=np.float32))
 
 
 def test_identity():

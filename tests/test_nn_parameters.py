@@ -1,8 +1,9 @@
-"""The network's one parameter vector θ, and the engine's other speed paths against plain ones.
+"""Parameters: the layers' own arrays for the textbook engine, one vector θ for the fast path.
 
-Sequential keeps every parameter in one vector θ and every gradient in ∇θ (`FlatParameters`),
-the layers' W, b, dW, db being views of their pieces; optimisers flush subnormal numbers from
-their state; dropout draws its mask from 16-bit integers. Each is checked against the simple path.
+`FlatParameters.bind` (barenet.nn.fast) gathers every parameter into θ and every gradient into ∇θ,
+the layers' W, b, dW, db becoming views of their pieces; a parameter assigned as a new array is
+the network's, for a hand-written loop and for `fit` alike. The fused optimisers flush subnormal
+numbers; dropout draws its mask from 16-bit integers. Each is checked against the simple path.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import pytest
 
 from barenet.errors import ShapeError
 from barenet.nn import Adam, Dense, Dropout, ReLU, Sequential, SoftmaxCrossEntropy, fit
-from barenet.nn.optimizers import flush_subnormals
+from barenet.nn.fast.flat import FlatParameters
+from barenet.nn.fast.optimizers import flush_subnormals
 
 
 def network(seed: int = 0, dtype=np.float32) -> Sequential:
@@ -28,62 +30,63 @@ def data(n: int = 200):
     return x, y
 
 
-def test_every_parameter_and_gradient_is_a_named_view_of_theta_and_its_gradient():
+def test_bind_makes_every_parameter_and_gradient_a_view_of_theta_keeping_the_values():
     rng = np.random.default_rng(0)
     layers = [Dense(20, 16, rng=rng), ReLU(), Dense(16, 4, rng=rng)]
     before = [layers[0].W.copy(), layers[0].b.copy(), layers[2].W.copy(), layers[2].b.copy()]
     model = Sequential(layers)
-    flat = model.flat
-    assert flat.names == ["0.W", "0.b", "2.W", "2.b"] == [name for name, _ in model.named_parameters()]
+    flat = FlatParameters.bind(model)
     assert flat.size == model.parameter_count() == 20 * 16 + 16 + 16 * 4 + 4
-    # θ = [W₁ row by row, b₁, W₂, b₂]: the values the layers were built with, in that order
+    assert flat.shapes == [(20, 16), (16,), (16, 4), (4,)]
     np.testing.assert_array_equal(flat.theta, np.concatenate([a.reshape(-1) for a in before]))
     for (param, grad), view, grad_view in zip(model.parameters(), flat.views, flat.grad_views, strict=True):
         assert param is view and grad is grad_view
-        assert np.shares_memory(param, flat.theta) and np.shares_memory(grad, flat.grad)
-    assert flat.weights == [slice(0, 320), slice(336, 400)]  # the two W's, not the biases
-    # a backward pass writes ∇θ; writing θ changes the layer
-    x = rng.standard_normal((5, 20)).astype(np.float32)
-    model.forward(x, training=True)
-    model.backward(np.ones((5, 4), dtype=np.float32))
-    np.testing.assert_array_equal(flat.grad[336:400].reshape(16, 4), layers[2].dW)
-    np.testing.assert_array_equal(flat.grad[400:], np.full(4, 5.0))  # db = Σ_batch 1
     flat.theta[320:336] = 7.0
     np.testing.assert_array_equal(layers[0].b, np.full(16, 7.0))
 
 
-def test_a_parameter_assigned_as_a_new_array_is_copied_into_theta_and_trained():
-    # Behaviour since θ: `layer.W = array` puts the array's values into θ when fit starts, and
-    # layer.W is θ's view again; the same as writing the values in place.
+def hand_loop(model, x, y, steps=5):
+    """The learner's loop: forward, loss, backward, optimiser step, with the public objects only."""
+    loss, optimizer = SoftmaxCrossEntropy(), Adam(1e-2)
+    for i in range(steps):
+        xb, yb = x[i * 16 : (i + 1) * 16], y[i * 16 : (i + 1) * 16]
+        loss.forward(model.forward(xb, training=True), yb)
+        model.backward(loss.backward())
+        optimizer.step(model.parameters())
+
+
+@pytest.mark.parametrize("train", ["fit", "hand loop"])
+def test_a_parameter_assigned_as_a_new_array_is_the_networks_and_is_trained(train):
     x, y = data()
     start = np.random.default_rng(2).standard_normal((20, 16)).astype(np.float32) * 0.3
-    assigned = network()
+    assigned, in_place = network(), network()
     assigned.layers[0].W = start.copy()
-    in_place = network()
     in_place.layers[0].W[...] = start
     for model in (assigned, in_place):
-        fit(model, SoftmaxCrossEntropy(), Adam(1e-2), x, y, epochs=1, batch_size=16, seed=0)
-    assert assigned.layers[0].W is assigned.flat.views[0]
-    np.testing.assert_array_equal(assigned.flat.theta, in_place.flat.theta)
+        if train == "fit":
+            fit(model, SoftmaxCrossEntropy(), Adam(1e-2), x, y, epochs=1, batch_size=16, seed=0)
+        else:
+            hand_loop(model, x, y)
+    for (_, a), (_, b) in zip(assigned.named_parameters(), in_place.named_parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)
     assert not np.array_equal(assigned.layers[0].W, start)  # trained
 
 
 def test_a_transposed_array_assigned_to_w_is_trained_not_silently_left_unchanged():
-    # Regression of the per-parameter optimisers: reshape(-1) of a transposed array is a copy,
-    # so an update went nowhere. Now its values are copied into θ, which is always contiguous.
     x, y = data()
-    model = network()
-    model.layers[4].W = np.ones((4, 12), dtype=np.float32).T
-    fit(model, SoftmaxCrossEntropy(), Adam(1e-2), x, y, epochs=1, batch_size=16)
-    assert not np.allclose(model.layers[4].W, 1.0) and model.layers[4].W.flags.c_contiguous
+    for fast in (True, False):
+        model = network()
+        model.layers[4].W = np.ones((4, 12), dtype=np.float32).T
+        fit(model, SoftmaxCrossEntropy(), Adam(1e-2), x, y, epochs=1, batch_size=16, fast=fast)
+        assert not np.allclose(model.layers[4].W, 1.0)
 
 
 def test_an_assigned_array_of_another_shape_is_refused():
     x, y = data()
     model = network()
     model.layers[2].W = np.zeros((16, 13), dtype=np.float32)
-    with pytest.raises(ShapeError, match=r"layer 2's W was given an array of shape \(16, 13\); the network "
-                                         r"holds \(16, 12\) there"):
+    with pytest.raises(ShapeError, match=r"layer 2's W was given an array of shape \(16, 13\) float32; the "
+                                         r"network holds \(16, 12\) float32 there"):
         fit(model, SoftmaxCrossEntropy(), Adam(1e-2), x, y, epochs=1)
 
 
@@ -93,9 +96,9 @@ def test_one_dtype_and_one_place_per_layer():
     shared = Dense(3, 3, rng=0)
     with pytest.raises(ValueError, match="a layer appears twice"):
         Sequential([shared, ReLU(), shared])
-    assert network(dtype=np.float64).flat.theta.dtype == np.float64
+    assert network(dtype=np.float64).dtype == np.float64
     empty = Sequential([ReLU()])
-    assert empty.flat.size == 0 and empty.parameter_count() == 0
+    assert empty.parameter_count() == 0 and FlatParameters.bind(empty).size == 0
 
 
 def test_flush_subnormals_zeroes_exactly_the_subnormal_entries():
@@ -125,15 +128,9 @@ def test_dropout_close_to_one_stays_finite():
     assert np.isfinite(grad).all()
 
 
-def test_wrap_lets_an_optimiser_move_an_array_of_ones_own_in_place():
-    from barenet.nn import SGD, FlatParameters
+def test_an_optimiser_moves_an_array_of_ones_own_in_place():
+    from barenet.nn import SGD
 
     point, grad = np.array([-4.0, 2.0]), np.array([1.0, -0.5])
-    SGD(lr=0.1).step(FlatParameters.wrap(point, grad))
+    SGD(lr=0.1).step([(point, grad)])
     np.testing.assert_array_equal(point, [-4.1, 2.05])  # point ← point − η g, in that very array
-    matrix = np.zeros((2, 3))
-    assert FlatParameters.wrap(matrix, np.ones((2, 3))).weights == [slice(0, 6)]  # a weight matrix
-    with pytest.raises(ValueError, match="C-contiguous"):
-        FlatParameters.wrap(np.zeros((3, 2)).T, np.zeros((2, 3)))
-    with pytest.raises(ValueError, match="one shape and dtype"):
-        FlatParameters.wrap(np.zeros(2), np.zeros(2, dtype=np.float32))

@@ -38,13 +38,13 @@ def test_optimizer_names_build_optimizers(name):
 def test_losses_schedules_and_samplings():
     for name, loss_class in nn.LOSSES.items():
         assert isinstance(loss_class(), nn.Loss), name
-    from barenet.nn.schedules import is_per_step, schedule_from_config
+    from barenet.nn.schedules import per_epoch, schedule_from_config
 
     per_step = {"warmup", "cosine_steps", "one_cycle", "exponential_steps"}
     for name, schedule_class in nn.SCHEDULES.items():
         schedule = schedule_class(lr=0.1, **({"epochs": 5} if name == "cosine" else {}))
         assert schedule.config()["name"] == name and schedule_from_config(schedule.config()) == schedule
-        assert is_per_step(schedule) == (name in per_step)
-        first = schedule(0, 100) if name in per_step else schedule(0)
+        assert per_epoch(schedule) == (name not in per_step)
+        first = schedule(0, 10, 100)
         assert 0 < first <= 0.1
     assert nn.SAMPLINGS == ("shuffle", "sequential", "replacement")

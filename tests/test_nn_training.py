@@ -432,9 +432,9 @@ def test_history_keeps_every_batch_loss_and_round_trips():
 
 
 def test_batch_losses_stay_bounded_by_thinning(monkeypatch):
-    import barenet.nn.training as training
+    import barenet.nn.history as history
 
-    monkeypatch.setattr(training, "BATCH_POINTS", 8)
+    monkeypatch.setattr(history, "BATCH_POINTS", 8)
     x, y = blobs(n=60)
     seen = BatchLosses()
     history = fit(small_model(), SoftmaxCrossEntropy(), SGD(0.1), x, y, epochs=10, batch_size=6,

@@ -25,8 +25,8 @@ _ENGINE_NAMES = (
     "BinaryCrossEntropy", "Callback", "Constant", "Cosine", "CrossEntropy", "Dense", "Dropout",
     "ExponentialDecay", "History", "Identity", "Layer", "LeakyReLU", "Loss", "Momentum",
     "Optimizer", "RMSprop", "ReLU", "Sequential", "Sigmoid", "Softmax", "SoftmaxCrossEntropy",
-    "StepDecay", "Tanh", "evaluate", "fit", "get_initializer", "gradient_check",
-    "ACTIVATIONS", "SAMPLINGS", "Nesterov", "labels_from_outputs", "FlatParameters",
+    "StepDecay", "Tanh", "evaluate", "fit", "get_initializer",
+    "ACTIVATIONS", "SAMPLINGS", "Nesterov", "labels_from_outputs",
     "BatchNorm", "AdamW", "CosineSteps", "ExponentialSteps", "LinearWarmup", "OneCycle",
     "check_gradients", "sigmoid", "softmax",
 )

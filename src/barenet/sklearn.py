@@ -233,7 +233,7 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_ = len(self.history_.records)
         if validation is not None:
             self.best_validation_score_ = max(self.history_.column("val_accuracy"))
-        self._inference = _float64_copy(self.model_)
+        self._inference = self.model_.astype(np.float64)
         return self
 
     # -- using ----------------------------------------------------------------------------------
@@ -293,7 +293,7 @@ class BarenetClassifier(ClassifierMixin, BaseEstimator):
                                                                          len(self.classes_))
         _copy_parameters(parameters, self.model_)
         self._optimizer.load_state_dict(optimizer_state)
-        self._inference = _float64_copy(self.model_)
+        self._inference = self.model_.astype(np.float64)
 
 
 def _plain(value: Any) -> Any:
@@ -309,10 +309,3 @@ def _copy_parameters(source: dict[str, np.ndarray], model: Sequential) -> None:
     """Copy named parameter values into `model` in place (its arrays stay views of its vector)."""
     for name, param in model.named_parameters():
         param[...] = source[name]
-
-
-def _float64_copy(model: Sequential) -> Sequential:
-    """The same network in float64, for inference that does not depend on the batch's shape."""
-    copy = Sequential.from_config(model.to_config(), dtype=np.float64)
-    _copy_parameters(dict(model.named_parameters()), copy)
-    return copy

@@ -323,8 +323,9 @@ def print_table(subject: Subject, checks: list, tolerance: float) -> None:
         if check.name == "input":
             layer = "x"
         else:
-            dense = subject.model.layers[int(check.name.split(".")[0])]
-            layer = f"{type(dense).__name__}({dense.n_in} → {dense.n_out})"
+            owner = subject.model.layers[int(check.name.split(".")[0])]
+            layer = (f"Dense({owner.n_in} → {owner.n_out})" if hasattr(owner, "n_in")
+                     else repr(owner))
         rows.append((check.name, layer, _("{checked:,} of {size:,}").format(
                          checked=len(check.indices), size=check.size),
                      "×".join(map(str, check.shape)), f"{check.error:.2e}",

@@ -249,14 +249,15 @@ def _check_schedule(config: TrainingConfig, source: str) -> None:
     if config.schedule == "cosine" and not config.min_lr >= 0:
         raise _bad(source, "min_lr", config.min_lr, _("the final learning rate must be ≥ 0"))
     schedule = build_schedule(config)
-    per_step = nn.schedules.is_per_step(schedule)  # (step, total): checked over a nominal 1000 batches
-    for when in ((0, 1000), (999, 1000)) if per_step else ((0,), (config.epochs - 1,)):
+    per_step = not nn.schedules.per_epoch(schedule)  # checked over a nominal 1000 batches
+    steps = 1000 if per_step else config.epochs  # per epoch: one batch an epoch
+    for when in (0, steps - 1):
         try:
-            lr = schedule(*when)
+            lr = schedule(when, 1, steps)
         except OverflowError:
             lr = math.inf
         if not (math.isfinite(lr) and lr > 0):
-            at = (_("batch {n}") if per_step else _("epoch {n}")).format(n=when[0] + 1)
+            at = (_("batch {n}") if per_step else _("epoch {n}")).format(n=when + 1)
             raise ConfigError(_("{source}: the {schedule} schedule gives learning rate {lr:g} at "
                                 "{at}; it must stay finite and positive: change --lr, --gamma or "
                                 "--min-lr").format(source=source, schedule=config.schedule, lr=lr,

@@ -3,8 +3,8 @@
 Training a network of P parameters (float32, 4 bytes each) keeps
 
     the parameters and their gradients                 2 · 4P bytes
-    the optimiser's moment buffers, m per parameter    m · 4P bytes   (SGD 0, momentum and
-                                                                      RMSprop 1, Adam 2)
+    the optimiser's moment buffers, m per parameter    m · 4P bytes   (its `moments`: SGD 0,
+                                                                      momentum 1, Adam 2)
     the activations of one batch of B samples, a few   4 · B · Σ widths · ACTIVATION_COPIES
       arrays per layer (z, a, dropout mask, δ)
     the inference chunks of evaluation (4096 rows)     4 · 4096 · max width · 2
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 
 from barenet.errors import ConfigError
 from barenet.i18n import _
+from barenet.nn.optimizers import OPTIMIZERS
 
-MOMENTS = {"sgd": 0, "momentum": 1, "nesterov": 1, "rmsprop": 1, "adam": 2, "adamw": 2}
 ACTIVATION_COPIES = 4
 INFERENCE_ROWS = 4096
 
@@ -36,7 +36,7 @@ def parameter_count(sizes: Sequence[int]) -> int:
 def training_bytes(sizes: Sequence[int], optimizer: str, batch_size: int) -> int:
     """Bytes to train a network of layer widths `sizes` (inputs first), see the module docstring."""
     params = parameter_count(sizes)
-    moments = MOMENTS.get(optimizer, 2)
+    moments = len(OPTIMIZERS[optimizer].moments) if optimizer in OPTIMIZERS else 2
     activations = 4 * batch_size * sum(sizes[1:]) * ACTIVATION_COPIES
     inference = 4 * INFERENCE_ROWS * max(sizes) * 2
     return 4 * params * (2 + moments) + activations + inference

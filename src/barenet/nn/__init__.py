@@ -9,9 +9,12 @@
     optimizers.py    SGD, Momentum (Nesterov), RMSprop, Adam, AdamW; L2 weight decay, max-norm
     schedules.py     learning rates per epoch (constant, step, exponential, cosine) and per
                      batch (warm-up, cosine, one-cycle, exponential)
-    parameters.py    FlatParameters: all parameters as one vector θ, all gradients as ∇θ
-    model.py         Sequential (its layers' W, b, dW, db are views of θ and ∇θ)
-    training.py      fit: the mini-batch loop, history, callbacks, early stopping
+    model.py         Sequential: forward through the layers, backward in reverse
+    training.py      fit: the mini-batch loop (its step: forward, loss, backward, optimiser)
+    history.py       History of a run, Callback hooks
+    checks.py        fit's arguments checked, one clear error each
+    stopping.py      snapshots, early stopping, the error of a diverged run
+    fast/            the same step, fast: flat θ, in-place layers, fused optimisers (fit's default)
     labels.py        labels_from_outputs: the class of each row of outputs
     gradcheck.py     central-difference gradient check
 
@@ -22,7 +25,7 @@ W: (n_in, n_out), b: (n_out,); the engine computes in the dtype of its parameter
 
 from barenet.nn.activations import ACTIVATIONS, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, sigmoid, softmax
 from barenet.nn.batchnorm import BatchNorm
-from barenet.nn.gradcheck import check_gradients, gradient_check
+from barenet.nn.gradcheck import check_gradients
 from barenet.nn.initializers import INITIALIZERS, get_initializer
 from barenet.nn.labels import labels_from_outputs
 from barenet.nn.layer import Layer
@@ -37,7 +40,6 @@ from barenet.nn.losses import (
 )
 from barenet.nn.model import LAYERS, Sequential
 from barenet.nn.optimizers import OPTIMIZERS, SGD, Adam, AdamW, Momentum, Nesterov, Optimizer, RMSprop
-from barenet.nn.parameters import FlatParameters
 from barenet.nn.schedules import (
     SCHEDULES,
     Constant,
@@ -74,7 +76,6 @@ __all__ = [
     "Dropout",
     "ExponentialDecay",
     "ExponentialSteps",
-    "FlatParameters",
     "History",
     "Identity",
     "Layer",
@@ -97,7 +98,6 @@ __all__ = [
     "evaluate",
     "fit",
     "get_initializer",
-    "gradient_check",
     "labels_from_outputs",
     "sigmoid",
     "softmax",

@@ -66,46 +66,35 @@ class BatchNorm(Layer):
         self.dgamma, self.dbeta = np.zeros_like(self.gamma), np.zeros_like(self.beta)
         self.x_hat: np.ndarray | None = None  # (N, n), kept for backward
         self.inv_std: np.ndarray | None = None  # 1 / s, (n,)
-        self.ones: np.ndarray | None = None  # (N,) of ones: column sums as one BLAS call
+        self.batch_statistics = False  # whether the last forward normalised by the batch's μ, σ²
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        if not training:  # an affine map: y = x · (γ / s) + (β − running_mean · γ / s)
-            scale = self.gamma / np.sqrt(self.running_var + self.eps)
-            return x * scale + (self.beta - self.running_mean * scale)
-        n = len(x)
-        ones = self.column_ones(n, x.dtype)
-        mean = (ones @ x) / n  # μ, (n,)
-        centred = x - mean  # x − μ
-        var = (ones @ np.square(centred)) / n  # σ², biased
+        if training:
+            mean, var = x.mean(axis=0), x.var(axis=0)  # μ, σ² (biased), (n,)
+            m = self.momentum
+            self.running_mean = (1 - m) * self.running_mean + m * mean
+            self.running_var = (1 - m) * self.running_var + m * var
+        else:  # the running statistics: an affine map of x, the same for every batch
+            mean, var = self.running_mean, self.running_var
+        self.batch_statistics = training
         self.inv_std = 1 / np.sqrt(var + self.eps)  # 1 / s
-        self.x_hat = centred
-        self.x_hat *= self.inv_std  # x̂ = (x − μ) / s
-        m = self.momentum
-        self.running_mean *= 1 - m
-        self.running_mean += m * mean  # running_mean ← (1 − m) running_mean + m μ
-        self.running_var *= 1 - m
-        self.running_var += m * var  # running_var ← (1 − m) running_var + m σ²
-        return self.x_hat * self.gamma + self.beta  # y = γ ⊙ x̂ + β
+        self.x_hat = (x - mean) * self.inv_std  # x̂ = (x − μ) / s
+        return self.gamma * self.x_hat + self.beta  # y = γ ⊙ x̂ + β
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        """Fill dγ, dβ from g = grad_out; return dx = γ / s ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂))."""
-        if self.x_hat is None:
-            raise RuntimeError("BatchNorm.backward called after no training forward")
-        x_hat, n = self.x_hat, len(grad_out)
-        ones = self.column_ones(n, grad_out.dtype)
-        np.matmul(ones, grad_out, out=self.dbeta)  # dβ = Σₙ g
-        np.matmul(ones, grad_out * x_hat, out=self.dgamma)  # dγ = Σₙ g ⊙ x̂
-        dx = x_hat * (self.dgamma / n)  # x̂ ⊙ mean(g ⊙ x̂)
-        np.subtract(grad_out, dx, out=dx)
-        dx -= self.dbeta / n  # g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)
-        dx *= self.gamma * self.inv_std  # ⊙ γ / s
-        return dx
+        """Fill dγ, dβ from g = grad_out; return dx = γ / s ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)).
 
-    def column_ones(self, n: int, dtype: np.dtype) -> np.ndarray:
-        """A (n,) vector of ones, kept between batches: 1ᵀ x sums the batch in one BLAS call."""
-        if self.ones is None or self.ones.shape != (n,) or self.ones.dtype != dtype:
-            self.ones = np.ones(n, dtype=dtype)
-        return self.ones
+        After an inference forward μ and s are constants (the running statistics), and
+        dx = γ / s ⊙ g: what a gradient check of a trained model differentiates.
+        """
+        if self.x_hat is None:
+            raise RuntimeError("BatchNorm.backward called before forward")
+        g, x_hat, n = grad_out, self.x_hat, len(grad_out)
+        self.dbeta = g.sum(axis=0)  # dβ = Σₙ g
+        self.dgamma = (g * x_hat).sum(axis=0)  # dγ = Σₙ g ⊙ x̂
+        if not self.batch_statistics:
+            return self.gamma * self.inv_std * g  # dx = γ / s ⊙ g
+        return self.gamma * self.inv_std * (g - self.dbeta / n - x_hat * (self.dgamma / n))
 
     def config(self) -> dict[str, Any]:
         return {"n": self.n, "momentum": self.momentum, "eps": self.eps}

@@ -19,5 +19,5 @@ def labels_from_outputs(outputs: np.ndarray, threshold: float = 0.5) -> np.ndarr
     if outputs.ndim == 1:
         return outputs
     if outputs.shape[1] == 1:
-        return (outputs[:, 0] > threshold).astype(np.int64)
-    return outputs.argmax(axis=1)
+        return (outputs[:, 0] > threshold).astype(np.int64)  # label = [output > threshold]
+    return outputs.argmax(axis=1)  # label = argmax_k output_k

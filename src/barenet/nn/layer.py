@@ -9,11 +9,9 @@ A layer maps a batch forward and a gradient backward:
 the `forward` of the same batch. Layers with parameters expose them as plain arrays named after the
 math (`W`, `b`) and their gradients under the same name with a `d` in front (`dW`, `db`).
 
-Inside a `Sequential`, an activation right after a Dense layer works in place (`inplace`): its
-forward overwrites the Dense output z with a = g(z), its backward overwrites the incoming
-gradient. That saves two arrays per layer and per batch. If you walk `model.layers` by hand and
-want to keep an intermediate array (z, a, or a gradient) after the next layer has run, take a
-`.copy()` of it; standalone layers, made outside a `Sequential`, never work in place.
+A layer never overwrites its arguments: after a forward pass z, a and every gradient are still
+there to inspect. (The fast path of `fit`, `barenet.nn.fast`, works in place; it is a separate
+module, tested to compute the same numbers as these layers.)
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from barenet.nn.activations import row_max, sigmoid
+from barenet.nn.activations import sigmoid
 from barenet.nn.labels import labels_from_outputs
 
 
@@ -39,11 +39,7 @@ def target_matrix(target: np.ndarray, output: np.ndarray) -> np.ndarray:
     n, k = output.shape
     if target.shape != (n,):
         raise ValueError(f"targets of shape {target.shape} do not fit outputs of shape {output.shape}")
-    if k == 1:
-        return target.reshape(n, 1).astype(output.dtype)  # (N,) -> (N, 1)
-    onehot = np.zeros_like(output)
-    onehot[np.arange(n), target] = 1
-    return onehot
+    return target.reshape(n, 1).astype(output.dtype) if k == 1 else np.eye(k, dtype=output.dtype)[target]
 
 
 class Loss:
@@ -96,23 +92,28 @@ class CrossEntropy(Loss):
         return -self.y / (self.p * self.p.dtype.type(n))
 
 
-def log_softmax(z: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:
+def log_softmax(z: np.ndarray) -> np.ndarray:
     """log p_k = z_k − m − log Σ_j e^(z_j − m), m = max_j z_j (log-sum-exp), row-wise: (N, K) -> (N, K).
 
     Every exponent z_j − m is ≤ 0, and the sum is ≥ 1 (its largest term is e⁰), so neither exp
-    overflows nor log meets 0. `top`: the argmax of each row, if already known (see row_max).
+    overflows nor log meets 0.
     """
-    shifted = z - row_max(z, top)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    shifted = z - z.max(axis=1, keepdims=True)  # z − m, m = max_j z_j
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log p = z − m − log Σ e^(z−m)
+
+
+def smoothed_targets(target: np.ndarray, output: np.ndarray, eps: float) -> np.ndarray:
+    """y' = (1 − ε) y + ε / K as (N, K) rows of the output's dtype; ε = 0 gives the one-hot y."""
+    k, target = output.shape[1], np.asarray(target)
+    y = np.eye(k, dtype=output.dtype)[target] if target.ndim == 1 else target_matrix(target, output)
+    return y * (1 - eps) + eps / k if eps else y  # y' = (1 − ε) y + ε / K
 
 
 class SoftmaxCrossEntropy(Loss):
     """Softmax and cross-entropy fused, from logits z (N, K).
 
-    L = −1/N Σ_n log p_{n, y_n}, with log p = log_softmax(z); ∂L/∂z = (p − y) / N exactly,
+    L = −1/N Σ_n Σ_k y_nk log p_nk, with log p = log_softmax(z); ∂L/∂z = (p − y) / N exactly,
     since ∂L/∂z_j = Σ_k (−y_k / p_k) · p_k (δ_kj − p_j) = p_j Σ_k y_k − y_j = p_j − y_j.
-    p = e^(log p) is what backward returns (scaled). The argmax that gives each row's maximum
-    is kept: `labels()` of the same output reuses it.
 
     label_smoothing ε (Szegedy et al. 2016): the target of each row becomes
         y' = (1 − ε) y + ε / K              (most of the mass on the true class, ε spread evenly)
@@ -125,47 +126,18 @@ class SoftmaxCrossEntropy(Loss):
         self.label_smoothing = float(label_smoothing)
 
     def forward(self, output: np.ndarray, target: np.ndarray) -> float:
-        n, k = output.shape
-        eps = self.label_smoothing
-        # the predicted classes, which labels() of this same array returns without a second argmax
-        self.last_output, self.last_argmax = output, output.argmax(axis=1)
-        log_p = log_softmax(output, self.last_argmax)  # (N, K), log-sum-exp: never log 0
-        target = np.asarray(target)
-        if target.ndim == 1:  # integer labels: pick log p of the true class, no one-hot needed
-            self.target_labels, self.y = target, None
-            loss = -float(log_p[np.arange(n), target].sum()) / n
-            if eps:  # −Σ y' log p = (1 − ε)(−log p_y) + ε/K (−Σ_k log p_k)
-                loss = (1 - eps) * loss - eps / k * float(log_p.sum()) / n
-        else:
-            self.target_labels, self.y = None, target_matrix(target, output)
-            if eps:
-                self.y = self.y * output.dtype.type(1 - eps) + output.dtype.type(eps / k)  # y'
-            loss = -float(np.vdot(self.y, log_p)) / n  # −Σ y log p
-        self.p = np.exp(log_p, out=log_p)
-        return loss
+        self.y = smoothed_targets(target, output, self.label_smoothing)  # y' = one-hot y, smoothed
+        log_p = log_softmax(output)  # log p = log softmax(z), (N, K), never log 0
+        self.p = np.exp(log_p)  # p = softmax(z)
+        return -float(np.vdot(self.y, log_p)) / len(output)  # L = −1/N Σ y log p
 
     def backward(self) -> np.ndarray:
         """∂L/∂z = (p − y') / N, (N, K), with y' the (smoothed) one-hot targets."""
-        n, k = self.p.shape
-        inv_n = self.p.dtype.type(1 / n)
-        grad = self.p * inv_n
-        if self.target_labels is not None:
-            eps = self.label_smoothing
-            if eps:
-                grad -= self.p.dtype.type(eps / k / n)  # the ε / K every class gets
-            grad[np.arange(n), self.target_labels] -= self.p.dtype.type((1 - eps) / n)  # (1 − ε) y
-        else:
-            grad -= self.y * inv_n
-        return grad
+        return (self.p - self.y) / len(self.p)  # ∂L/∂z = (p − y) / N
 
     def __repr__(self) -> str:
         smoothing = f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
         return f"{type(self).__name__}({smoothing})"
-
-    def labels(self, output: np.ndarray) -> np.ndarray:
-        if output is getattr(self, "last_output", None):
-            return self.last_argmax  # forward already found the argmax of this very array
-        return labels_from_outputs(output)
 
 
 def softplus(z: np.ndarray) -> np.ndarray:

@@ -23,7 +23,6 @@ from barenet.nn.batchnorm import BatchNorm
 from barenet.nn.labels import labels_from_outputs
 from barenet.nn.layer import Layer
 from barenet.nn.layers import Dense, Dropout, Identity, as_generator
-from barenet.nn.parameters import FlatParameters
 
 #: The most layers a network may have: what `barenet.experiment.config` lets a run build (MAX_HIDDEN_LAYERS)
 #: and what `barenet.saving.model_record` lets a model file hold, so that every file written is read.
@@ -74,10 +73,10 @@ class Sequential:
     """A feed-forward network: a list of layers.
 
     forward(x, training=False) -> output         x: (batch, n_in)
-    backward(grad, input_grad=True) -> ∂L/∂x     grad = ∂L/∂output; None when input_grad is False
+    backward(grad) -> ∂L/∂x                      grad = ∂L/∂output; fills every layer's dW, db, …
     parameters() -> [(parameter, gradient), ...] in a fixed order: W₁, b₁, W₂, b₂, …
-    flat: FlatParameters, all parameters as one vector θ and all gradients as ∇θ; the layers'
-        W, b, dW, db are views of its pieces, and an optimiser steps `flat` (see parameters.py)
+        what an optimiser steps: `optimizer.step(model.parameters())`
+    The parameters are the layers' own arrays: `model.layers[0].W = new_W` is the network's W.
     """
 
     def __init__(self, layers: Sequence[Layer], output_activation: str | None = None) -> None:
@@ -85,75 +84,33 @@ class Sequential:
             raise ValueError(f"output_activation must be one of {OUTPUT_ACTIVATIONS}")
         self.layers = list(layers)
         self.output_activation = output_activation
-        for previous, layer in zip(self.layers[:-1], self.layers[1:], strict=True):
-            # An activation right after Dense or BatchNorm may overwrite that layer's fresh output
-            # (see activations).
-            if isinstance(previous, (Dense, BatchNorm)) and hasattr(layer, "inplace"):
-                layer.inplace = True
         if len({id(layer) for layer in self.layers}) != len(self.layers):
             raise ValueError("a layer appears twice in the network; give each place a layer of its own")
-        self.flat = self.gather_parameters()
-
-    def gather_parameters(self) -> FlatParameters:
-        """θ and ∇θ for every layer's parameters; each W, b, dW, db becomes a view of its piece.
-
-        The values the layers hold are copied into θ, in the order of `named_parameters()`.
-        """
-        owners = [(i, layer, name) for i, layer in enumerate(self.layers) for name in layer.param_names]
-        values = [getattr(layer, name) for _, layer, name in owners]
-        dtypes = sorted({str(value.dtype) for value in values})
+        dtypes = sorted({str(param.dtype) for _, param in self.named_parameters()})
         if len(dtypes) > 1:
             raise ValueError(f"the layers' parameters mix {' and '.join(dtypes)}; build every layer "
                              "with the same dtype")
-        flat = FlatParameters([(f"{i}.{name}", value.shape) for (i, _, name), value
-                               in zip(owners, values, strict=True)],
-                              dtype=values[0].dtype if values else np.float32)
-        for (_, layer, name), value, view, grad_view in zip(owners, values, flat.views,
-                                                            flat.grad_views, strict=True):
-            view[...] = value
-            setattr(layer, name, view)
-            setattr(layer, "d" + name, grad_view)
-        return flat
+        self.built = {name: (param.shape, param.dtype) for name, param in self.named_parameters()}
 
-    def rebind(self) -> None:
-        """Make every W, b, dW, db a view of θ or ∇θ again, keeping the values assigned since.
-
-        `layer.W = array` replaces the attribute, not θ's values; `fit` calls this first, so an
-        assigned array's values are copied into θ and trained. (`layer.W[...] = array` writes θ
-        directly and needs nothing.) Raises ShapeError for an array of another shape.
-        """
-        flat = self.flat
-        for key, view, grad_view in zip(flat.names, flat.views, flat.grad_views, strict=True):
+    def check_parameters(self) -> None:
+        """Raise ShapeError if a parameter assigned since (`layer.W = …`) has another shape or dtype."""
+        for key, param in self.named_parameters():
             index, name = key.split(".")
-            layer = self.layers[int(index)]
-            value = getattr(layer, name)
-            if value is not view:
-                if np.shape(value) != view.shape:
-                    raise ShapeError(f"layer {index}'s {name} was given an array of shape "
-                                     f"{np.shape(value)}; the network holds {view.shape} there")
-                view[...] = value
-                setattr(layer, name, view)
-            setattr(layer, "d" + name, grad_view)
+            shape, dtype = self.built[key]
+            if np.shape(param) != shape or np.asarray(param).dtype != dtype:
+                raise ShapeError(f"layer {index}'s {name} was given an array of shape "
+                                 f"{np.shape(param)} {np.asarray(param).dtype}; the network holds "
+                                 f"{shape} {dtype} there")
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         for layer in self.layers:
-            x = layer.forward(x, training)
+            x = layer.forward(x, training)  # aˡ = layerˡ(aˡ⁻¹)
         return x
 
-    def backward(self, grad: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        """Backpropagate ∂L/∂output through every layer, filling each layer's parameter gradients.
-
-        With `input_grad=False` (training) the first Dense layer skips ∂L/∂x, which nothing uses.
-        """
-        for i in range(len(self.layers) - 1, -1, -1):
-            layer = self.layers[i]
-            if i == 0 and not input_grad:
-                if isinstance(layer, Dense):
-                    layer.backward(grad, input_grad=False)
-                    return None
-                layer.backward(grad)
-                return None
-            grad = layer.backward(grad)
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        """Backpropagate g = ∂L/∂output through every layer, last first; return ∂L/∂x."""
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)  # ∂L/∂aˡ⁻¹ = layerˡ.backward(∂L/∂aˡ), the chain rule
         return grad
 
     def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -187,12 +144,23 @@ class Sequential:
             for name in layer.buffer_names
         ]
 
+    def astype(self, dtype: np.dtype | type) -> Sequential:
+        """A copy of the network in `dtype`: every parameter and buffer converted, nothing shared.
+
+        float32 → float64 is exact, so the copy computes the same function (a gradient check
+        runs in a float64 copy). Raises ValueError for a layer `LAYERS` cannot rebuild.
+        """
+        arrays = {name: np.asarray(value, dtype=dtype)
+                  for name, value in self.named_parameters() + self.named_buffers()}
+        return Sequential.from_config(self.to_config(), parameters=arrays, dtype=dtype)
+
     def parameter_count(self) -> int:
-        return self.flat.size
+        return sum(param.size for _, param in self.named_parameters())
 
     @property
     def dtype(self) -> np.dtype:
-        return self.flat.theta.dtype
+        """The parameters' dtype (float32 when the network has none)."""
+        return next((param.dtype for _, param in self.named_parameters()), np.dtype(np.float32))
 
     def check_inputs(self, x: np.ndarray, name: str = "x") -> None:
         """Raise ShapeError, in barenet's words, unless `x` is (N, n_in) numbers for this network.

@@ -1,8 +1,7 @@
-"""Optimisers: how the parameters θ move given their gradient g = ∇θ, simplest first.
+"""Optimisers: how each parameter θ moves given its gradient g = ∂L/∂θ, simplest first.
 
-The network keeps all its parameters in one vector θ and all their gradients in one vector g
-(`FlatParameters`, see parameters.py), so an optimiser applies its rule to two long arrays, and
-its state (velocity, moment estimates) is a vector as long as θ. t = 1, 2, … counts the steps.
+t = 1, 2, … counts the steps; every rule acts on one parameter array at a time, with its own
+state (velocity, moment estimates) of the same shape.
 
     SGD        θ ← θ − η g
     Momentum   v ← μ v + g,               θ ← θ − η v                 (heavy ball)
@@ -14,61 +13,28 @@ its state (velocity, moment estimates) is a vector as long as θ. t = 1, 2, … 
 
 SGD is Momentum with μ = 0; Adam is RMSprop with momentum on the gradient and bias correction.
 
-L2 weight decay λ adds λθ to the gradient of every weight matrix (the slices `weights` of θ;
-biases are not decayed): g ← g + λθ, the gradient of the penalty (λ/2) ‖W‖². It is added to ∇θ
-in place, before the rule. AdamW decouples it instead: θ ← θ − η λ θ, outside Adam's scaling.
+    optimizer.step(model.parameters())     # [(θ, g), …]: every θ updated in place
+
+L2 weight decay λ adds λθ to the gradient of every weight matrix (θ with two dimensions; biases
+are not decayed): g ← g + λθ, the gradient of the penalty (λ/2) ‖W‖². AdamW decouples it
+instead: θ ← θ − η λ θ, outside Adam's scaling.
 
 Max-norm (Srivastava et al. 2014), after the rule: every unit's incoming weights w_j (column j
 of a W of shape (n_in, n_out)) are scaled back onto the ball ‖w_j‖₂ ≤ c when they leave it:
 w_j ← w_j · min(1, c / ‖w_j‖₂).
 
-Each rule is written for one piece of θ, g and the state, with NumPy's in-place operations
-(`out=` into one scratch buffer `tmp`) and the formula above each group of lines; two helpers
-keep it fast without changing a number:
-- `cache_blocks` hands the rule pieces of BLOCK elements, so that all its passes over a piece run
-  in the CPU's cache (for 784-512-512-10 this halves Adam's step against whole-vector passes);
-- `flush_subnormals` zeroes the state's subnormal numbers every FLUSH_EVERY steps (without it
-  an MNIST epoch slowed by ~30 % over 5 epochs of Adam).
-Memory: the state and `tmp` (BLOCK elements) are allocated at the first step. A step after that
-allocates no array memory, except that every FLUSH_EVERY-th step's flush makes two temporaries
-as long as θ (|a| and the mask).
+These are the rules as the formulas write them. `fit` runs the same rules on all parameters at
+once, in place, in cache-sized blocks and on two threads: `barenet.nn.fast`, tested against these.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from barenet.nn.parameters import FlatParameters
-
-#: Elements per cache block: 64 Ki float32 = 256 KiB per array, five arrays fit a 2 MiB L2 cache.
-BLOCK = 1 << 16
-
-#: Steps between two flushes of the state's subnormal numbers (see `flush_subnormals`).
-FLUSH_EVERY = 16
-
-
-def cache_blocks(*arrays: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
-    """Matching pieces of BLOCK elements of 1-D arrays of one length (views, in order)."""
-    for start in range(0, arrays[0].size, BLOCK):
-        yield tuple(a[start : start + BLOCK] for a in arrays)
-
-
-def flush_subnormals(a: np.ndarray) -> None:
-    """Set to 0, in place, the entries of `a` smaller in magnitude than the smallest normal float.
-
-    A moment buffer (m, v, the velocity) decays geometrically, m ← β₁ m with β₁ = 0.9, for every
-    parameter whose gradient stays 0 — weights from pixels that are never inked, dead ReLU units
-    — and sinks through the subnormal range (below 1.2·10⁻³⁸ in float32), where an x86 CPU
-    takes ~100× longer per operation. NumPy cannot switch on the CPU's flush-to-zero mode, so the
-    optimiser does it every `FLUSH_EVERY` steps: three passes over the state, and numbers 10³⁰
-    times smaller than any update that matters. Measured on MNIST 784-512-512-10 with Adam:
-    1.6 % of m was subnormal after 3 epochs, and the epoch time grew by ~30 % over 5 epochs.
-    """
-    a *= np.abs(a) >= np.finfo(a.dtype).tiny
+#: (θ, g) pairs: a parameter array and its gradient, of one shape (`Sequential.parameters()`).
+Parameters = list[tuple[np.ndarray, np.ndarray]]
 
 
 def clip_column_norms(W: np.ndarray, c: float) -> None:
@@ -81,11 +47,13 @@ def clip_column_norms(W: np.ndarray, c: float) -> None:
 
 
 class Optimizer:
-    """Base: learning rate η (`lr`, set by a schedule), weight decay λ, step count t, flat state.
+    """Base: learning rate η (`lr`, set by a schedule), weight decay λ, max-norm c, step count t.
 
-    step(params) updates params.theta (P,) in place from params.grad (P,). A subclass names its
-    state in `init_state` and writes its update in `rule`, for one cache block at a time.
+    A rule names its state in `moments` (Adam: "m", "v"), one list of arrays per name, shaped
+    like the parameters (`self.m[i]` belongs to the i-th parameter), and writes `update`.
     """
+
+    moments: tuple[str, ...] = ()
 
     def __init__(self, lr: float, weight_decay: float = 0.0, max_norm: float | None = None) -> None:
         if not lr > 0:
@@ -98,52 +66,38 @@ class Optimizer:
         self.weight_decay = float(weight_decay)
         self.max_norm = None if max_norm is None else float(max_norm)
         self.t = 0  # steps taken
-        self.state: dict[str, np.ndarray] = {}  # name -> (P,) buffer, e.g. Adam's "m" and "v"
         self.shapes: list[tuple[int, ...]] = []  # the parameters' shapes: set by the first step
-        self.tmp = np.empty(0)  # scratch for one block
+        for name in self.moments:
+            setattr(self, name, [])
 
-    def step(self, params: FlatParameters) -> None:
-        """One update of θ from g = ∇θ, in place: weight decay, the rule, then max-norm."""
-        theta, grad = params.theta, params.grad
+    def step(self, params: Parameters) -> None:
+        """One update of every parameter θ from its gradient g, in place: decay, rule, max-norm."""
+        self.start(params)
+        self.t += 1  # t ← t + 1
+        for i, (theta, g) in enumerate(params):
+            if self.weight_decay and theta.ndim >= 2:
+                g = self.decay(theta, g)  # g ← g + λθ (L2; AdamW: θ ← θ − ηλθ)
+            self.update(i, theta, g)
+            if self.max_norm is not None and theta.ndim >= 2:
+                clip_column_norms(theta, self.max_norm)  # w_j ← w_j · min(1, c / ‖w_j‖)
+
+    def start(self, params: Parameters) -> None:
+        """Zero state for these parameters at the first step; after that, check they are the same."""
+        shapes = [theta.shape for theta, _ in params]
         if not self.shapes:
-            self.state, self.shapes = self.init_state(theta), list(params.shapes)
-        if self.shapes != params.shapes:
+            self.shapes = shapes
+            for name in self.moments:  # m = v = 0 at t = 0
+                setattr(self, name, [np.zeros_like(theta) for theta, _ in params])
+        if self.shapes != shapes:
             raise ValueError(f"this optimiser's state is for {len(self.shapes)} parameters of shapes "
-                             f"{self.shapes}, the network has {params.shapes}; use a fresh optimiser")
-        if self.tmp.size != min(theta.size, BLOCK) or self.tmp.dtype != theta.dtype:
-            self.tmp = np.empty(min(theta.size, BLOCK), dtype=theta.dtype)
-        self.t += 1
-        if self.weight_decay:
-            self.decay(params)
-        self.begin_step()
-        names = list(self.state)
-        for theta_part, g, *state in cache_blocks(theta, grad, *self.state.values()):
-            self.rule(theta_part, g, **dict(zip(names, state, strict=True)), tmp=self.tmp[: g.size])
-        if self.max_norm is not None:
-            for W in params.weight_views():
-                clip_column_norms(W, self.max_norm)
-        if self.t % FLUSH_EVERY == 0:
-            for buffer in self.state.values():
-                flush_subnormals(buffer)
+                             f"{self.shapes}, the network has {shapes}; use a fresh optimiser")
 
-    def decay(self, params: FlatParameters) -> None:
-        """L2 weight decay: g ← g + λθ on the weight matrices, the gradient of (λ/2) ‖W‖²."""
-        for weights in params.weights:
-            for g, w in cache_blocks(params.grad[weights], params.theta[weights]):
-                g += np.multiply(self.weight_decay, w, out=self.tmp[: g.size])  # g ← g + λθ
+    def decay(self, theta: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """L2 weight decay: g + λθ, the gradient of (λ/2) ‖W‖² added to the loss's."""
+        return g + self.weight_decay * theta
 
-    def init_state(self, theta: np.ndarray) -> dict[str, np.ndarray]:
-        """The state buffers this rule keeps, each shaped like θ (P,): none by default."""
-        return {}
-
-    def begin_step(self) -> None:
-        """Compute what every block of this step shares (Adam: the bias corrections)."""
-
-    def rule(self, theta: np.ndarray, g: np.ndarray, *, tmp: np.ndarray, **state: np.ndarray) -> None:
-        """Update one block of θ in place from the same block of g and of each state buffer.
-
-        theta, g, tmp and every state buffer: (n,) pieces, n ≤ BLOCK, at the same place of θ.
-        """
+    def update(self, i: int, theta: np.ndarray, g: np.ndarray) -> None:
+        """The rule: move the i-th parameter θ in place, given its gradient g."""
         raise NotImplementedError
 
     def config(self) -> dict[str, Any]:
@@ -151,28 +105,20 @@ class Optimizer:
         extra = {} if self.max_norm is None else {"max_norm": self.max_norm}
         return {"lr": self.lr, "weight_decay": self.weight_decay, **extra}
 
-    # Checkpoints: per parameter, as they have always been stored; one vector in memory.
+    # Checkpoints: {"t": steps, "buffers": [{"m": array, "v": array}, …]}, one dict per parameter.
     def state_dict(self) -> dict[str, Any]:
-        """{"t": steps, "buffers": [{name: array}, …]}: copies, one dict per parameter, in θ's order.
-
-        Each buffer is cut at its parameter's place and shaped like it (optimizer.0.m beside 0.W
-        in a checkpoint); `load_state_dict` joins them back into one vector.
-        """
-        buffers, start = [], 0
-        for shape in self.shapes if self.state else []:
-            end = start + math.prod(shape)
-            buffers.append({name: v[start:end].reshape(shape).copy() for name, v in self.state.items()})
-            start = end
+        """t and copies of the state, one dict per parameter (optimizer.0.m beside 0.W on disk)."""
+        buffers = [{name: getattr(self, name)[i].copy() for name in self.moments}
+                   for i in range(len(self.shapes))] if self.moments else []
         return {"t": self.t, "buffers": buffers}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Continue from `state_dict()`'s result: t, and the buffers joined into (P,) vectors."""
+        """Continue from `state_dict()`'s result."""
         self.t = int(state["t"])
         buffers = [b for b in state["buffers"] if b]  # SGD has none (older files: empty dicts)
-        names = list(buffers[0]) if buffers else []
-        self.state = {name: np.concatenate([np.asarray(b[name]).reshape(-1) for b in buffers])
-                      for name in names}
-        self.shapes = [tuple(np.shape(b[names[0]])) for b in buffers]
+        for name in self.moments:
+            setattr(self, name, [np.array(b[name]) for b in buffers])
+        self.shapes = [tuple(np.shape(b[self.moments[0]])) for b in buffers] if self.moments else []
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
@@ -182,9 +128,8 @@ class Optimizer:
 class SGD(Optimizer):
     """Plain gradient descent: θ ← θ − η g."""
 
-    def rule(self, theta, g, *, tmp):
-        """One block: θ ← θ − η g."""
-        theta -= np.multiply(float(self.lr), g, out=tmp)  # θ ← θ − η g
+    def update(self, i, theta, g):
+        theta -= self.lr * g  # θ ← θ − η g
 
 
 class Momentum(Optimizer):
@@ -194,6 +139,8 @@ class Momentum(Optimizer):
     second gradient evaluation (Sutskever et al. 2013, as in PyTorch): θ ← θ − η (g + μ v).
     """
 
+    moments = ("velocity",)
+
     def __init__(self, lr: float, momentum: float = 0.9, nesterov: bool = False,
                  weight_decay: float = 0.0, max_norm: float | None = None) -> None:
         super().__init__(lr, weight_decay, max_norm)
@@ -202,20 +149,13 @@ class Momentum(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
-    def init_state(self, theta):
-        return {"velocity": np.zeros_like(theta)}
-
-    def rule(self, theta, g, *, velocity, tmp):
-        """One block: v ← μ v + g, then θ ← θ − η v (Nesterov: θ ← θ − η (g + μ v))."""
-        mu, lr, v = self.momentum, float(self.lr), velocity
-        v *= mu
-        v += g  # v ← μ v + g
+    def update(self, i, theta, g):
+        mu = self.momentum
+        v = self.velocity[i] = mu * self.velocity[i] + g  # v ← μ v + g
         if self.nesterov:
-            np.multiply(mu, v, out=tmp)
-            tmp += g
-            theta -= np.multiply(lr, tmp, out=tmp)  # θ ← θ − η (g + μ v)
+            theta -= self.lr * (g + mu * v)  # θ ← θ − η (g + μ v)
         else:
-            theta -= np.multiply(lr, v, out=tmp)  # θ ← θ − η v
+            theta -= self.lr * v  # θ ← θ − η v
 
     def config(self):
         return {**super().config(), "momentum": self.momentum, "nesterov": self.nesterov}
@@ -237,67 +177,44 @@ class Nesterov(Momentum):
 class RMSprop(Optimizer):
     """Hinton's RMSprop: s ← ρ s + (1 − ρ) g², θ ← θ − η g / (√s + ε)."""
 
+    moments = ("square_avg",)
+
     def __init__(self, lr: float = 1e-3, rho: float = 0.9, eps: float = 1e-7,
                  weight_decay: float = 0.0, max_norm: float | None = None) -> None:
         super().__init__(lr, weight_decay, max_norm)
         self.rho, self.eps = float(rho), float(eps)
 
-    def init_state(self, theta):
-        return {"square_avg": np.zeros_like(theta)}
-
-    def rule(self, theta, g, *, square_avg, tmp):
-        """One block: s ← ρ s + (1 − ρ) g², then θ ← θ − η g / (√s + ε)."""
-        rho, s = self.rho, square_avg
-        # s ← ρ s + (1 − ρ) g²
-        s *= rho
-        s += np.multiply(1 - rho, np.square(g, out=tmp), out=tmp)
-        # θ ← θ − η g / (√s + ε)
-        np.sqrt(s, out=tmp)
-        tmp += self.eps
-        theta -= np.multiply(float(self.lr), np.divide(g, tmp, out=tmp), out=tmp)
+    def update(self, i, theta, g):
+        rho = self.rho
+        s = self.square_avg[i] = rho * self.square_avg[i] + (1 - rho) * g**2  # s ← ρ s + (1 − ρ) g²
+        theta -= self.lr * g / (np.sqrt(s) + self.eps)  # θ ← θ − η g / (√s + ε)
 
     def config(self):
         return {**super().config(), "rho": self.rho, "eps": self.eps}
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba 2015), bias-corrected.
+    """Adam (Kingma & Ba 2015): momentum on g, RMSprop's scaling, both bias-corrected.
 
-    m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²,   θ ← θ − η m̂ / (√v̂ + ε)
-    with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ). The two corrections are folded into scalars,
-    θ ← θ − η_t m / (√v + ε_t) with η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ) and ε_t = ε √(1 − β₂ᵗ),
-    which is the same update (multiply the fraction's top and bottom by √(1 − β₂ᵗ)) with two
-    passes over memory fewer.
+    m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²,   m̂ = m / (1 − β₁ᵗ),   v̂ = v / (1 − β₂ᵗ)
+    θ ← θ − η m̂ / (√v̂ + ε)
+    m and v start at 0, so early on they underestimate; dividing by 1 − βᵗ corrects that.
     """
+
+    moments = ("m", "v")
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8, weight_decay: float = 0.0, max_norm: float | None = None) -> None:
         super().__init__(lr, weight_decay, max_norm)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
-        self.lr_t = self.eps_t = 0.0  # this step's η_t and ε_t
 
-    def init_state(self, theta):
-        return {"m": np.zeros_like(theta), "v": np.zeros_like(theta)}
-
-    def begin_step(self):
-        """This step's η_t and ε_t, the bias corrections folded into two numbers."""
-        correction = math.sqrt(1 - self.beta2**self.t)  # √(1 − β₂ᵗ)
-        self.lr_t = float(self.lr) * correction / (1 - self.beta1**self.t)  # η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)
-        self.eps_t = self.eps * correction  # ε_t = ε √(1 − β₂ᵗ)
-
-    def rule(self, theta, g, *, m, v, tmp):
-        """One block: the moments m, v, then θ ← θ − η_t m / (√v + ε_t) (see `begin_step`)."""
-        b1, b2 = self.beta1, self.beta2
-        # m ← β₁ m + (1 − β₁) g
-        m *= b1
-        m += np.multiply(1 - b1, g, out=tmp)
-        # v ← β₂ v + (1 − β₂) g²
-        v *= b2
-        v += np.multiply(1 - b2, np.square(g, out=tmp), out=tmp)
-        # θ ← θ − η_t m / (√v + ε_t)
-        np.sqrt(v, out=tmp)
-        tmp += self.eps_t
-        theta -= np.multiply(self.lr_t, np.divide(m, tmp, out=tmp), out=tmp)
+    def update(self, i, theta, g):
+        b1, b2, t = self.beta1, self.beta2, self.t
+        m = self.m[i] = b1 * self.m[i] + (1 - b1) * g  # m ← β₁ m + (1 − β₁) g
+        v = self.v[i] = b2 * self.v[i] + (1 - b2) * g**2  # v ← β₂ v + (1 − β₂) g²
+        m_hat = m / (1 - b1**t)  # m̂ = m / (1 − β₁ᵗ)
+        v_hat = v / (1 - b2**t)  # v̂ = v / (1 − β₂ᵗ)
+        theta -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)  # θ ← θ − η m̂ / (√v̂ + ε)
 
     def config(self):
         return {**super().config(), "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
@@ -316,11 +233,10 @@ class AdamW(Adam):
                  eps: float = 1e-8, weight_decay: float = 0.01, max_norm: float | None = None) -> None:
         super().__init__(lr, beta1, beta2, eps, weight_decay, max_norm)
 
-    def decay(self, params: FlatParameters) -> None:
-        """Decoupled decay: θ ← (1 − η λ) θ on the weight matrices, before the Adam step."""
-        shrink = 1 - float(self.lr) * self.weight_decay
-        for weights in params.weights:
-            params.theta[weights] *= shrink  # θ ← θ − η λ θ
+    def decay(self, theta, g):
+        """Decoupled decay: θ ← θ − η λ θ, in place; the gradient goes on unchanged."""
+        theta -= self.lr * self.weight_decay * theta
+        return g
 
 
 #: Optimisers by the name the command line and model files use.

@@ -1,14 +1,15 @@
-"""Learning-rate schedules: η as a function of the epoch e = 0, 1, 2, … or of the batch s = 0, 1, 2, …
+"""Learning-rate schedules: η for batch s = 0, 1, 2, … of a run of S batches, B to an epoch.
 
-Per epoch (`schedule(epoch)`, set by the training loop at the start of each epoch):
+Every schedule is called the same way, before every batch: `η = schedule(s, B, S)`.
+
+Per epoch (the same η for every batch of epoch e = ⌊s / B⌋):
 
     constant            η_e = η₀
     step                η_e = η₀ · γ^⌊e / step_size⌋
     exponential         η_e = η₀ · γ^e
     cosine              η_e = η_min + ½ (η₀ − η_min)(1 + cos(π e / E))      E = total epochs
 
-Per batch (`per_step = True`: `schedule(step, total_steps)`, set before every batch; s counts the
-batches of the whole run, S = total_steps):
+Per batch (s counts the batches of the whole run, S = total_steps):
 
     warmup              η_s = η₀ (s + 1) / W for s < W, then η₀                 linear warm-up
     cosine_steps        warm-up as above, then η_min + ½ (η₀ − η_min)(1 + cos(π (s − W) / (S − W)))
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,7 @@ class Constant:
 
     lr: float
 
-    def __call__(self, epoch: int) -> float:
-        """η for epoch `epoch` (0, 1, 2, …)."""
+    def __call__(self, step: int, epoch_steps: int, total_steps: int) -> float:
         return self.lr
 
     def config(self) -> dict[str, Any]:
@@ -47,9 +47,9 @@ class StepDecay:
     step_size: int = 10
     gamma: float = 0.1
 
-    def __call__(self, epoch: int) -> float:
-        """η for epoch `epoch` (0, 1, 2, …)."""
-        return self.lr * self.gamma ** (epoch // self.step_size)
+    def __call__(self, step: int, epoch_steps: int, total_steps: int) -> float:
+        """η for batch `step`, in epoch e = step // epoch_steps."""
+        return self.lr * self.gamma ** (step // epoch_steps // self.step_size)
 
     def config(self) -> dict[str, Any]:
         return {"name": "step", **asdict(self)}
@@ -62,9 +62,9 @@ class ExponentialDecay:
     lr: float
     gamma: float = 0.95
 
-    def __call__(self, epoch: int) -> float:
-        """η for epoch `epoch` (0, 1, 2, …)."""
-        return self.lr * self.gamma**epoch
+    def __call__(self, step: int, epoch_steps: int, total_steps: int) -> float:
+        """η for batch `step`, in epoch e = step // epoch_steps."""
+        return self.lr * self.gamma ** (step // epoch_steps)
 
     def config(self) -> dict[str, Any]:
         return {"name": "exponential", **asdict(self)}
@@ -81,9 +81,9 @@ class Cosine:
     epochs: int
     min_lr: float = 0.0
 
-    def __call__(self, epoch: int) -> float:
-        """η for epoch `epoch` (0, 1, 2, …)."""
-        progress = min(epoch, self.epochs) / max(self.epochs, 1)
+    def __call__(self, step: int, epoch_steps: int, total_steps: int) -> float:
+        """η for batch `step`, in epoch e = step // epoch_steps."""
+        progress = min(step // epoch_steps, self.epochs) / max(self.epochs, 1)
         return self.min_lr + 0.5 * (self.lr - self.min_lr) * (1 + math.cos(math.pi * progress))
 
     def config(self) -> dict[str, Any]:
@@ -104,9 +104,8 @@ class LinearWarmup:
 
     lr: float
     warmup_steps: int = 500
-    per_step: ClassVar[bool] = True
 
-    def __call__(self, step: int, total_steps: int) -> float:
+    def __call__(self, step: int, epoch_steps: int, total_steps: int) -> float:
         """η for batch `step` (0, 1, …) of a run of `total_steps` batches."""
         return self.lr * min(1.0, (step + 1) / max(self.warmup_steps, 1))
 
@@ -125,9 +124,8 @@ class CosineSteps:
     lr: float
     min_lr: float = 0.0
     warmup_steps: int = 0
-    per_step: ClassVar[bool] = True
 
-    def __call__(self, step: int, total_steps: int) -> float:
+    def __call__(self, step: int, epoch_steps: int, total_steps: int) -> float:
         """η for batch `step` (0, 1, …) of a run of `total_steps` batches."""
         if step < self.warmup_steps:
             return self.lr * (step + 1) / self.warmup_steps
@@ -150,9 +148,8 @@ class OneCycle:
     warmup_fraction: float = 0.3
     div: float = 25.0
     final_div: float = 1e4
-    per_step: ClassVar[bool] = True
 
-    def __call__(self, step: int, total_steps: int) -> float:
+    def __call__(self, step: int, epoch_steps: int, total_steps: int) -> float:
         """η for batch `step` (0, 1, …) of a run of `total_steps` batches."""
         warmup = round(self.warmup_fraction * total_steps)
         start, final = self.lr / self.div, self.lr / (self.div * self.final_div)
@@ -175,9 +172,8 @@ class ExponentialSteps:
     lr: float
     gamma: float = 0.999
     every: int = 1
-    per_step: ClassVar[bool] = True
 
-    def __call__(self, step: int, total_steps: int) -> float:
+    def __call__(self, step: int, epoch_steps: int, total_steps: int) -> float:
         """η for batch `step` (0, 1, …) of a run of `total_steps` batches."""
         return self.lr * self.gamma ** (step // max(self.every, 1))
 
@@ -200,9 +196,9 @@ SCHEDULES: dict[str, type] = {
 }
 
 
-def is_per_step(schedule: Any) -> bool:
-    """Whether `schedule` sets η before every batch (schedule(step, total)) or every epoch."""
-    return bool(getattr(schedule, "per_step", False))
+def per_epoch(schedule: Schedule) -> bool:
+    """Whether `schedule` changes η only from one epoch to the next (else before any batch)."""
+    return isinstance(schedule, (Constant, StepDecay, ExponentialDecay, Cosine))
 
 
 def schedule_from_config(config: dict[str, Any]) -> Schedule:
