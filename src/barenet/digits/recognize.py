@@ -114,7 +114,7 @@ class Recognizer:
             grad = np.zeros_like(scores)
             # One sigmoid unit scores class 1; its gradient's magnitude serves either class.
             grad[0, winner if scores.shape[1] > 1 else 0] = 1.0  # ∂s_c/∂s = one-hot
-            dx = model.backward(grad, input_grad=True)  # (1, 784) ∂s_c/∂x
+            dx = model.backward(grad)  # (1, 784) ∂s_c/∂x
         dpixel = np.abs(dx[0].astype(np.float64)) * self._input_scale()  # ∂x/∂pixel = 1/std
         peak = float(dpixel.max())
         saliency = (dpixel / peak if peak > 0 else dpixel).astype(np.float32).reshape(SIDE, SIDE)
