@@ -176,7 +176,7 @@ def same_factor_elsewhere(exercise, spec: Function, function: Callable, cases: l
 
 def failed_call(found: Finding, outcome: Call) -> Finding:
     found.tag = "timeout" if outcome.failure == "timeout" else "exception"
-    found.detail = f"{CALL_LIMIT:g}" if outcome.failure == "timeout" else outcome.detail
+    found.detail = outcome.detail or f"{CALL_LIMIT:g}"
     found.why = outcome.failure  # "exception", "memory", "exit" or "timeout": feedback words it
     return found
 

@@ -232,6 +232,11 @@ def message(finding: Finding) -> str:
     if finding.why == "load":
         lines.append(_("✗ your file could not be loaded:"))
         lines += indent(finding.detail)
+    elif finding.why == "load_timeout":
+        lines.append(_("✗ your file did not finish loading within {seconds} s: the code at the top "
+                       "level of the file (outside the functions) runs when it is loaded — an "
+                       "endless loop there? Put a script's code under "
+                       "if __name__ == \"__main__\": or delete it.").format(seconds=finding.detail))
     elif finding.tag is not None and finding.function is not None:
         lines += case_lines(finding) + difference_lines(finding) + mistake_lines(finding)
     if finding.tag is not None:
