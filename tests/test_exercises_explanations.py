@@ -1,0 +1,48 @@
+"""The explanation of a mistake speaks of the exercise's own arrays and rules (issue 19)."""
+
+from __future__ import annotations
+
+import pytest
+from tests.exercise_helpers import check_source
+
+
+@pytest.mark.parametrize(("exercise", "source", "part", "given"), [
+    ("softmax", "def softmax(z):\n    e = np.exp(z.T - z.T.max(axis=0))\n    return e / e.sum(axis=0)\n",
+     "p", "z"),
+    ("mse", "def mse_backward(y_hat, y):\n    return ((y_hat - y) / len(y)).T\n", "grad_y_hat", "y_hat"),
+    ("softmax_cross_entropy_backward",
+     "def softmax_cross_entropy_backward(z, y):\n    e = np.exp(z - z.max(axis=1, keepdims=True))\n"
+     "    p = e / e.sum(axis=1, keepdims=True)\n    p[np.arange(len(y)), y] -= 1\n"
+     "    return (p / len(y)).T\n",
+     "grad_z", "z"),
+])
+def test_transposed_outside_dense_names_that_functions_arrays(exercise, source, part, given):
+    result = check_source(exercise, source)
+    assert result.mistake == "transposed", result.message
+    assert f"{part} must have the shape" in result.message and f"of {given}," in result.message
+    assert "dW" not in result.message and "Wᵀ" not in result.message, result.message
+
+
+def test_transposed_in_dense_still_speaks_of_w():
+    result = check_source("dense", "def dense_backward(x, W, grad_z):\n"
+                                   "    return grad_z @ W.T, (x.T @ grad_z).T, grad_z.sum(axis=0)\n")
+    assert result.mistake == "transposed" and "W's shape" in result.message, result.message
+    assert "one row per sample" not in result.message
+
+
+def test_modified_input_in_numerical_gradient_asks_to_restore_x():
+    source = ("def numerical_gradient(f, x, eps=1e-5):\n    grad = np.zeros_like(x, dtype=float)\n"
+              "    for i in np.ndindex(x.shape):\n        x[i] += eps\n        up = f(x)\n"
+              "        x[i] -= 2 * eps\n        down = f(x)\n        grad[i] = (up - down) / (2 * eps)\n"
+              "    return grad\n")
+    result = check_source("numerical_gradient", source)
+    assert result.mistake == "modified_input", result.message
+    assert "must leave it as it found it" in result.message and "new array" not in result.message
+
+
+def test_modified_input_in_an_optimiser_says_g_must_not_change():
+    source = ("def momentum_step(w, g, v, lr, mu):\n    g *= lr\n    v = mu * v - g\n"
+              "    return w + v, v\n")
+    result = check_source("sgd_momentum", source)
+    assert result.mistake == "modified_input", result.message
+    assert "never the gradient g" in result.message and "z[z < 0]" not in result.message
