@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.exercise_helpers import check_source
+
+from exercise_helpers import check_source
 
 
 @pytest.mark.parametrize(("exercise", "source", "part", "given"), [
