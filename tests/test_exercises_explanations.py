@@ -47,3 +47,19 @@ def test_modified_input_in_an_optimiser_says_g_must_not_change():
     result = check_source("sgd_momentum", source)
     assert result.mistake == "modified_input", result.message
     assert "never the gradient g" in result.message and "z[z < 0]" not in result.message
+
+
+@pytest.mark.parametrize(("exercise", "source", "says"), [
+    ("sigmoid", "def sigmoid_backward(z, grad_a):\n    s = sigmoid_forward(z)\n"
+     "    return grad_a * s * (1 - z)\n", "z is where σ(z) belongs"),
+    ("sigmoid", "def sigmoid_backward(z, grad_a):\n    a = sigmoid_forward(z)\n    return a * a * (1 - a)\n",
+     "σ(z) is where grad_a belongs"),
+    ("relu", "def relu_backward(z, grad_a):\n    return z * (z > 0)\n", "z is where grad_a belongs"),
+    ("batchnorm", "def batchnorm_backward(x, gamma, grad_y, eps=1e-5):\n"
+     "    mu = x.mean(axis=0)\n    s = np.sqrt(x.var(axis=0) + eps)\n    x_hat = (x - mu) / s\n"
+     "    grad_x = gamma / s * (grad_y - grad_y.mean(axis=0) - x_hat * (grad_y * x_hat).mean(axis=0))\n"
+     "    return grad_x, (grad_y * grad_y).sum(axis=0), grad_y.sum(axis=0)\n", "grad_y is where x̂ belongs"),
+])
+def test_an_unseen_wrong_input_is_named_by_substitution(exercise, source, says):
+    result = check_source(exercise, source)
+    assert result.mistake == "wrong_input" and says in result.message, result.message
