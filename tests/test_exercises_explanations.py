@@ -59,6 +59,14 @@ def test_modified_input_in_an_optimiser_says_g_must_not_change():
      "    mu = x.mean(axis=0)\n    s = np.sqrt(x.var(axis=0) + eps)\n    x_hat = (x - mu) / s\n"
      "    grad_x = gamma / s * (grad_y - grad_y.mean(axis=0) - x_hat * (grad_y * x_hat).mean(axis=0))\n"
      "    return grad_x, (grad_y * grad_y).sum(axis=0), grad_y.sum(axis=0)\n", "grad_y is where x̂ belongs"),
+    ("two_layer_net", "def loss_and_gradients(params, x, y):\n    n = len(y)\n"
+     "    z1 = x @ params['W1'] + params['b1']\n    h = np.maximum(z1, 0)\n"
+     "    s = h @ params['W2'] + params['b2']\n    e = np.exp(s - s.max(axis=1, keepdims=True))\n"
+     "    p = e / e.sum(axis=1, keepdims=True)\n    loss = -np.mean(np.log(p[np.arange(n), y]))\n"
+     "    d2 = p.copy()\n    d2[np.arange(n), y] -= 1\n    d2 /= n\n    dh = d2 @ params['W2'].T\n"
+     "    d1 = h * (z1 > 0)\n"
+     "    return loss, {'W1': x.T @ d1, 'b1': d1.sum(axis=0), 'W2': h.T @ d2, 'b2': d2.sum(axis=0)}\n",
+     "h is where δ2 W2ᵀ belongs"),
 ])
 def test_an_unseen_wrong_input_is_named_by_substitution(exercise, source, says):
     result = check_source(exercise, source)

@@ -41,8 +41,8 @@ from barenet.i18n import _
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes the learner's code may add to the address space
 CPU_LIMIT = 20  # seconds of CPU time
-BUDGET = 3.2  # seconds of wall-clock time for loading the file and every call (`barenet check` ≤ 5 s)
-WALL_LIMIT = 3.8  # seconds before the parent kills the child (one that swallows the alarm)
+BUDGET = 3.0  # seconds of wall-clock time for loading the file and every call (`barenet check` ≤ 5 s)
+WALL_LIMIT = 3.5  # seconds before the parent kills the child (one that swallows the alarm)
 
 
 def run_file(exercise: Exercise, path: Path, seed: int = 0) -> CheckResult:
