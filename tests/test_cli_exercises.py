@@ -85,3 +85,16 @@ def test_chinese_by_flag_and_by_locale(tmp_path):
     by_flag = barenet("hint", "relu", "--lang", "zh", cwd=tmp_path)
     by_locale = barenet("hint", "relu", cwd=tmp_path, BARENET_LANG="", LANG="zh_CN.UTF-8")
     assert by_flag.stdout == by_locale.stdout and "ReLU" in by_flag.stdout and "正数" in by_flag.stdout
+
+
+def test_the_list_names_a_failed_file_with_the_words_of_check(tmp_path):
+    (tmp_path / "relu.py").write_text("import numpy as np\ndef relu_forward(z):\n"
+                                      "    return -np.maximum(z, 0)\n"
+                                      "def relu_backward(z, grad_a):\n    return grad_a * (z > 0)\n",
+                                      encoding="utf-8")
+    for lang, word in (("en", "Mistake “sign”"), ("zh", "问题“sign”")):
+        listed = barenet("exercises", "--lang", lang, cwd=tmp_path)
+        checked = barenet("check", "relu", "--lang", lang, cwd=tmp_path)
+        row = next(line for line in listed.stdout.splitlines() if line.startswith("relu "))
+        assert word in row and word in checked.stdout, (row, checked.stdout)
+        assert "错误" not in row

@@ -36,7 +36,7 @@ def test_a_wrong_update_parts_at_the_second_step():
 
     race = train_side_by_side(loss_and_gradients, ascent, minibatches, n_train=500, epochs=1, hidden=8)
     assert race.parted_at == 1  # step 0's loss comes before any update
-    assert "part at step 1" in race.summary() and "W ← W − η dW" in race.summary()
+    assert "part at step 2 (epoch 1, batch 2)" in race.summary() and "W ← W − η dW" in race.summary()
 
 
 def test_unshuffled_batches_are_named():
@@ -45,7 +45,34 @@ def test_unshuffled_batches_are_named():
 
     race = train_side_by_side(loss_and_gradients, sgd, in_order, n_train=500, epochs=1, hidden=8)
     assert race.batches_differ_at == 0 and race.parted_at == 0
-    assert "barenet check minibatches" in race.summary()
+    assert "barenet check minibatches" in race.summary() and "from epoch 1:" in race.summary()
+    assert "epoch 0" not in race.summary()
+
+
+def test_the_summary_counts_epochs_from_1_in_chinese():
+    from barenet.exercises import speaking
+
+    def in_order(n, batch_size, rng):
+        return [np.arange(s, min(s + batch_size, n)) for s in range(0, n, batch_size)]
+
+    race = train_side_by_side(loss_and_gradients, sgd, in_order, n_train=300, epochs=1, hidden=8)
+    with speaking("zh"):
+        text = race.summary()
+    assert "第 1 轮" in text and "第 0 轮" not in text, text
+
+
+def test_the_saved_model_shows_its_architecture_and_is_evaluated(tmp_path):
+    race = train_side_by_side(loss_and_gradients, sgd, minibatches, n_train=500, epochs=2, hidden=8)
+    path = save_model(race.params, tmp_path / "mine.safetensors", race=race)
+    info = subprocess.run([sys.executable, "-m", "barenet", "info", str(path)], capture_output=True,
+                          text=True, env=child_env(BARENET_LANG="en"), timeout=60)
+    assert info.returncode == 0, info.stderr
+    hidden = next(line for line in info.stdout.splitlines() if line.strip().startswith("hidden"))
+    assert "None" not in hidden and "8" in hidden and "relu" in hidden and "softmax" in hidden, hidden
+    assert "epochs         2 of 2" in info.stdout and "None" not in info.stdout, info.stdout
+    done = subprocess.run([sys.executable, "-m", "barenet", "evaluate", str(path)], capture_output=True,
+                          text=True, env=child_env(BARENET_LANG="en"), timeout=120)
+    assert done.returncode == 0 and f"{race.accuracy[0]:.2%}" in done.stdout, done.stderr
 
 
 @pytest.mark.slow

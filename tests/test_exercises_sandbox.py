@@ -94,3 +94,20 @@ def test_an_endless_loop_that_swallows_the_alarm_is_killed(tmp_path):
                                     "        except BaseException:\n            pass\n" + GOOD_BACKWARD)
     assert result.mistake == "timeout" and "relu_forward" in result.message, result.message
     assert seconds < 20
+
+
+def test_an_endless_loop_at_the_top_of_the_file_is_a_load_timeout_within_5_s(tmp_path):
+    result, seconds = run(tmp_path, "def relu_forward(z):\n    return np.maximum(z, 0)\n" + GOOD_BACKWARD
+                          + "w = 0.0\nwhile True:\n    w = w - 0.1 * float(np.tanh(w))\n")
+    assert result.mistake == "timeout", result.message
+    assert "did not finish loading" in result.message and "outside the functions" in result.message
+    assert "\n    " not in result.message.split("did not finish loading")[1], result.message
+    assert seconds < 5, f"{seconds:.1f} s"
+
+
+def test_many_slow_calls_share_one_budget_of_5_s(tmp_path):
+    """Each call stays under the per-call limit; together they would take a minute."""
+    result, seconds = run(tmp_path, "import time\ndef relu_forward(z):\n    time.sleep(1.9)\n"
+                                    "    return np.maximum(z, 0)\n" + GOOD_BACKWARD)
+    assert result.mistake == "timeout" and "relu_forward" in result.message, result.message
+    assert seconds < 5, f"{seconds:.1f} s"

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from barenet import i18n
 from barenet.cli import summary
 from barenet.i18n import _
 
@@ -66,16 +67,25 @@ def state(exercise_id: str, path: Path, check: bool) -> str:
         return _("passes ✓")
     if result.not_implemented and result.mistake == "exception" and "✗" not in result.message:
         return _("not implemented yet")
-    return _("mistake: {tag}").format(tag=result.mistake)
+    from barenet.exercises.feedback import tag_meaning
+
+    # the very words `barenet check` says (one msgid: 问题“…” in Chinese in both places)
+    return _("  Mistake “{tag}” ({meaning})").format(tag=result.mistake,
+                                                    meaning=tag_meaning(result.mistake)).strip()
 
 
 def run(args: argparse.Namespace) -> int:
     from barenet.exercises import EXERCISES
 
     use_lang(args)
+    lang = i18n.language()  # the pool's threads speak it too (--lang may hold for this thread only)
+
+    def state_in(exercise) -> str:
+        with i18n.speaking(lang):
+            return state(exercise.id, args.dir / f"{exercise.id}.py", not args.no_check)
+
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:  # each check is a process
-        states = list(pool.map(lambda e: state(e.id, args.dir / f"{e.id}.py", not args.no_check),
-                               EXERCISES.values()))
+        states = list(pool.map(state_in, EXERCISES.values()))
     rows = [(e.id, str(e.chapter), e.title(), found) for e, found in zip(EXERCISES.values(), states,
                                                                        strict=True)]
     header = (_("id"), _("chapter"), _("title"), _("your file"))

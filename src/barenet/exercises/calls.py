@@ -31,6 +31,25 @@ NOT_THEIRS = tuple(str(p) for p in {HERE, Path(np.__file__).resolve().parent,
                                    Path(sysconfig.get_paths()["stdlib"]).resolve()})
 
 
+#: A wall-clock moment (time.monotonic()) after which no call may run: the sandbox sets it, so that
+#: a check's whole budget holds however many calls it makes (None: each call only has its own limit).
+deadline: float | None = None
+
+
+def set_deadline(moment: float | None) -> None:
+    """Cap every later call's time limit at `moment` (time.monotonic()); None lifts the cap."""
+    global deadline
+    deadline = moment
+
+
+def capped(seconds: float | None) -> float | None:
+    """`seconds`, shortened to what is left before the deadline (at least a millisecond)."""
+    if deadline is None:
+        return seconds
+    left = max(deadline - time.monotonic(), 1e-3)
+    return left if seconds is None else min(seconds, left)
+
+
 class TimeLimit(BaseException):
     """Raised in the learner's code when its time is up (a BaseException: `except Exception` in
     their code does not swallow it)."""
@@ -79,7 +98,8 @@ class Printed:
 @dataclass
 class Call:
     """What one call did. `failure`: None (it returned), "not_implemented", "exception", "memory",
-    "exit" (sys.exit) or "timeout"; `detail`: the learner's traceback or the exit code."""
+    "exit" (sys.exit) or "timeout"; `detail`: the learner's traceback, the exit code or (timeout) the
+    seconds the call had."""
 
     value: Any = None
     failure: str | None = None
@@ -120,6 +140,7 @@ def time_limit(seconds: float | None):
 def call(function: Callable, args: tuple, time_limit_s: float | None, printed: Printed) -> Call:
     """Call function(*args) with its prints going to `printed`; what happened, as a Call."""
     outcome = Call()
+    time_limit_s = capped(time_limit_s)
     start = time.process_time()  # CPU time: another program's load does not count against it
     with warnings.catch_warnings(record=True) as caught, \
             contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
@@ -131,7 +152,7 @@ def call(function: Callable, args: tuple, time_limit_s: float | None, printed: P
         except KeyboardInterrupt:
             raise
         except TimeLimit:
-            outcome.failure = "timeout"
+            outcome.failure, outcome.detail = "timeout", f"{time_limit_s:.2g}"
         except NotImplementedError as exc:
             outcome.failure, outcome.detail = "not_implemented", learner_traceback(exc)
         except MemoryError as exc:

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,8 @@ class SideBySide:
     yours, barenet: the batch loss at every step (steps counted from 0 over all epochs);
     parted_at: the first step where |yours − barenet| > rtol · max(1, |barenet|), None when they
     lie on each other; batches_differ_at: the first epoch whose batches from your `minibatches`
-    are not barenet's (None: the same); params: your trained parameters.
+    are not barenet's (None: the same); params: your trained parameters; settings: how both were
+    trained (hidden, epochs, batch_size, lr, seed), for the model file.
     """
 
     yours: list[float] = field(default_factory=list)
@@ -54,6 +56,7 @@ class SideBySide:
     accuracy: tuple[float, float] = (0.0, 0.0)  # test accuracy: yours, barenet's
     seconds: float = 0.0  # wall-clock time of the whole race
     cpu_seconds: float = 0.0  # CPU time of this process (all its threads): the work, not the load
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def agree(self) -> bool:
@@ -70,13 +73,13 @@ class SideBySide:
         else:
             step = self.parted_at or 0
             lines = [_("The curves part at step {step} (epoch {epoch}, batch {batch}): your loss "
-                       "{yours:.6g}, barenet's {ours:.6g}.").format(
-                step=step, epoch=step // self.steps_per_epoch, batch=step % self.steps_per_epoch,
+                       "{yours:.6g}, barenet's {ours:.6g}.").format(  # counted from 1, as a learner does
+                step=step + 1, epoch=step // self.steps_per_epoch + 1, batch=step % self.steps_per_epoch + 1,
                 yours=self.yours[step] if step < len(self.yours) else float("nan"),
                 ours=self.barenet[step])]
             if self.batches_differ_at is not None:
                 lines.append(_("Your minibatches give other batches than barenet's from epoch {epoch}: "
-                               "barenet check minibatches.").format(epoch=self.batches_differ_at))
+                               "barenet check minibatches.").format(epoch=self.batches_differ_at + 1))
             else:
                 lines.append(_("The batches are the same: check your gradients (barenet check "
                                "two_layer_net) and your update, W ← W − η dW."))
@@ -157,7 +160,9 @@ def train_side_by_side(loss_and_gradients: Callable, update: Callable, minibatch
     start, cpu_start = time.perf_counter(), time.process_time()
     x, y, x_test, y_test = mnist(data_dir, n_train)
     model = starting_network(hidden, seed)
-    race = SideBySide(steps_per_epoch=-(-len(x) // batch_size), rtol=rtol)
+    race = SideBySide(steps_per_epoch=-(-len(x) // batch_size), rtol=rtol,
+                      settings={"hidden": hidden, "epochs": epochs, "batch_size": batch_size, "lr": lr,
+                                "seed": seed})
     race.params = train_yours(race, (loss_and_gradients, update, minibatches), as_params(model), x, y,
                               epochs, batch_size, lr, seed)
     history = fit(model, SoftmaxCrossEntropy(), SGD(lr), x, y, epochs=epochs, batch_size=batch_size,
@@ -173,11 +178,14 @@ def train_side_by_side(loss_and_gradients: Callable, update: Callable, minibatch
     return race
 
 
-def save_model(params: dict, path: str | Path, *, test_accuracy: float | None = None) -> Path:
+def save_model(params: dict, path: str | Path, *, test_accuracy: float | None = None,
+               race: SideBySide | None = None) -> Path:
     """Write your params {"W1", "b1", "W2", "b2"} as a barenet model file (`barenet predict` reads it).
 
     The network is 784-H-10, ReLU, softmax output, for pixels in [0, 1] (no standardisation); the
-    weights are stored in float32, as `barenet train` stores them.
+    weights are stored in float32, as `barenet train` stores them. With the `race` that trained
+    them, the file also records how (epochs, batch size, lr, seed), your loss per epoch and, unless
+    given, your test accuracy — `barenet info` shows them.
     """
     from barenet.nn import Dense, ReLU, Sequential
     from barenet.saving.modelfile import TrainedModel, save
@@ -189,8 +197,39 @@ def save_model(params: dict, path: str | Path, *, test_accuracy: float | None = 
     W1, b1, W2, b2 = (np.asarray(params[key], dtype=np.float32) for key in KEYS)
     model = Sequential([Dense(W1.shape[0], W1.shape[1], W=W1, b=b1), ReLU(),
                         Dense(W2.shape[0], W2.shape[1], W=W2, b=b2)], output_activation="softmax")
+    if test_accuracy is None and race is not None:
+        test_accuracy = race.accuracy[0]
     metrics = {} if test_accuracy is None else {"test_accuracy": float(test_accuracy)}
-    trained = TrainedModel(model, config={"note": "the capstone of barenet's exercises"},
+    trained = TrainedModel(model, config=capstone_config(W1.shape[1], race),
                            class_names=[str(k) for k in range(W2.shape[1])],
-                           dataset={"name": "mnist"}, metrics=metrics)
+                           history=your_history(race), dataset={"name": "mnist"}, metrics=metrics)
     return save(path, trained)
+
+
+def capstone_config(hidden: int, race: SideBySide | None) -> dict[str, Any]:
+    """The training configuration `barenet info` shows: the architecture, and the race's settings."""
+    config: dict[str, Any] = {
+        "dataset": "mnist", "normalization": "none",
+        "hidden": [hidden], "activation": ["relu"], "output": "softmax", "loss": "cross_entropy",
+        "init": ["he_normal"], "bias_init": "zeros", "dropout": 0.0, "batchnorm": False,
+        "augment": [], "optimizer": "sgd", "schedule": "constant", "sampling": "shuffle"}
+    if race is not None:
+        config.update({key: value for key, value in race.settings.items() if key != "hidden"})
+    return config
+
+
+def your_history(race: SideBySide | None):
+    """Your batch losses, and one record per epoch (numbered from 1) with its mean batch loss."""
+    from barenet.nn.training import History
+
+    history = History()
+    if race is None or not race.steps_per_epoch:
+        return history
+    for step, loss in enumerate(race.yours):
+        history.add_batch(step, loss)
+    per = race.steps_per_epoch
+    for epoch in range(-(-len(race.yours) // per)):
+        losses = race.yours[epoch * per:(epoch + 1) * per]
+        history.records.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)),
+                                "lr": race.settings.get("lr")})
+    return history

@@ -73,6 +73,33 @@ class Mistake:
     read: str | None = None  # "§8" of docs/math.md, when not the exercise's own section
     rtol: float | None = None  # matching tolerance, when tighter than the case's
     by_shape: bool = False  # matched by a wrong shape alone (a sum over the other axis: (N,) for (k,))
+    fallback: bool = False  # tried after the generic transposed / sign / scale (substitutions)
+
+
+def substitutions(part: str, formula: Callable[..., Any], text: str, slots: dict[str, str],
+                  pool: dict[str, Any]) -> list[Mistake]:
+    """`wrong_input` mistakes found by substitution: the reference `formula` (keyword arguments
+    `slots`, each slot -> the name in `pool` of the array that belongs there) computed with another
+    array of the pool, of the same shape, in one slot or in every slot of the same name.
+
+    sigmoid's grad_z = g ⊙ s₁ (1 − s₂) with slots g: grad_a, s₁, s₂: σ(z) and pool {z, grad_a, σ(z)}
+    names σ′ evaluated at z (s₁ = s₂ = z), (1 − z) in one factor, grad_a and z swapped, …
+    """
+    right = {slot: pool[name] for slot, name in slots.items()}
+    groups = [(slot,) for slot in slots]
+    groups += [shared for name in dict.fromkeys(slots.values())
+               if len(shared := tuple(s for s in slots if slots[s] == name)) > 1]
+    found = []
+    for group in groups:
+        belongs = slots[group[0]]
+        for name, value in pool.items():
+            if name == belongs or np.shape(value) != np.shape(pool[belongs]):
+                continue
+            with np.errstate(all="ignore"):
+                result = formula(**{**right, **dict.fromkeys(group, value)})
+            found.append(Mistake("wrong_input", _("{formula}: {wrong} is where {right} belongs").format(
+                formula=text, wrong=name, right=belongs), {part: result}, fallback=True))
+    return found
 
 
 # ---- what a function returns ------------------------------------------------------------------

@@ -176,7 +176,7 @@ def same_factor_elsewhere(exercise, spec: Function, function: Callable, cases: l
 
 def failed_call(found: Finding, outcome: Call) -> Finding:
     found.tag = "timeout" if outcome.failure == "timeout" else "exception"
-    found.detail = f"{CALL_LIMIT:g}" if outcome.failure == "timeout" else outcome.detail
+    found.detail = outcome.detail or f"{CALL_LIMIT:g}"
     found.why = outcome.failure  # "exception", "memory", "exit" or "timeout": feedback words it
     return found
 
@@ -232,17 +232,8 @@ def compare_parts(exercise, spec: Function, case: Case, before: tuple, answer, e
 def diagnose(found: Finding, case: Case, part: str, r, e, rtol: float, floor: float,
              mistakes: list[Mistake], scale: float = 0.0) -> Finding:
     """The tag of the first mistake whose answer `r` is; generic ones after; wrong_value last."""
-    for mistake in mistakes:
-        if part in mistake.values and mistake.by_shape:
-            if np.shape(r) != np.shape(e) and np.shape(r) == np.shape(mistake.values[part]):
-                found.tag, found.why, found.read = mistake.tag, mistake.why, mistake.read
-                return found
-        elif part in mistake.values:
-            value = mistake.values[part]
-            tol = (mistake.rtol, min(floor, mistake.rtol)) if mistake.rtol else (rtol, floor)
-            if np.shape(value) == np.shape(r) and compare.close(r, value, *tol, scale):
-                found.tag, found.why, found.read = mistake.tag, mistake.why, mistake.read
-                return found
+    if named(found, part, r, e, rtol, floor, [m for m in mistakes if not m.fallback], scale):
+        return found
     if compare.transposed(r, e, rtol, floor):
         found.tag = "transposed"
         return found
@@ -254,8 +245,28 @@ def diagnose(found: Finding, case: Case, part: str, r, e, rtol: float, floor: fl
     if c is not None:
         found.tag, found.factor = ("sign", c) if abs(c + 1.0) < 1e-6 else ("scale", c)
         return found
+    if named(found, part, r, e, rtol, floor, [m for m in mistakes if m.fallback], scale):
+        found.factor = None
+        return found
     found.tag = "shape" if np.shape(r) != np.shape(e) else "wrong_value"
     return found
+
+
+def named(found: Finding, part: str, r, e, rtol: float, floor: float, mistakes: list[Mistake],
+          scale: float) -> bool:
+    """Whether `r` is one of the `mistakes`' answers (then `found` carries its tag and why)."""
+    for mistake in mistakes:
+        if part in mistake.values and mistake.by_shape:
+            if np.shape(r) != np.shape(e) and np.shape(r) == np.shape(mistake.values[part]):
+                found.tag, found.why, found.read = mistake.tag, mistake.why, mistake.read
+                return True
+        elif part in mistake.values:
+            value = mistake.values[part]
+            tol = (mistake.rtol, min(floor, mistake.rtol)) if mistake.rtol else (rtol, floor)
+            if np.shape(value) == np.shape(r) and compare.close(r, value, *tol, scale):
+                found.tag, found.why, found.read = mistake.tag, mistake.why, mistake.read
+                return True
+    return False
 
 
 def time_against_reference(exercise, spec: Function, function: Callable, seed: int,

@@ -53,8 +53,7 @@ def generic_why(finding: Finding) -> str:
     """The one-line reason of a tag found without an exercise's own explanation."""
     tag = finding.tag
     if tag == "transposed":
-        return _("in rows, x: (N, n_in) and W: (n_in, n_out): dW = xᵀ δ has W's shape, dx = δ Wᵀ has "
-                 "x's shape; a column-vector formula must be transposed back")
+        return transposed_why(finding)
     if tag in ("scale", "sign") and finding.factor is not None:
         named = compare.name_factor(finding.factor, finding.case.constants if finding.case else {})
         if tag == "sign":
@@ -73,10 +72,37 @@ def generic_why(finding: Finding) -> str:
         return _("large inputs must give finite results without warnings: exponentiate only numbers "
                  "≤ 0 (subtract the row's maximum; the two-branch sigmoid) and never take log 0")
     if tag == "modified_input":
-        return _("“{name}” was changed in place: compute into a new array (np.maximum(z, 0), "
-                 "x - m) instead of writing into the arguments (z[z < 0] = 0, x -= m)").format(
-                     name=finding.part)
+        return modified_why(finding)
     return ""
+
+
+def transposed_why(finding: Finding) -> str:
+    """Why a transposed answer is wrong, in the terms of the exercise's own arrays."""
+    names = finding.case.names if finding.case else ()
+    if "W" in names or "params" in names:
+        return _("in rows, x: (N, n_in) and W: (n_in, n_out): dW = xᵀ δ has W's shape, dx = δ Wᵀ has "
+                 "x's shape; a column-vector formula must be transposed back")
+    given = names[0] if names else "x"
+    return _("{part} must have the shape {shape} of {given}, one row per sample; you returned its "
+             "transpose: a formula written for column vectors (one sample per column) must be "
+             "transposed back").format(part=finding.part, given=given,
+                                       shape=np.shape(finding.expected))
+
+
+def modified_why(finding: Finding) -> str:
+    """How to avoid changing an argument, for what this function may and may not do."""
+    spec = next((s for s in finding.exercise.specs if s.name == finding.function), None)
+    if spec is not None and spec.restores:
+        return _("{function} may change “{name}” while it works (x[i] += eps), but must leave it as "
+                 "it found it: keep the old value and put it back after the two calls to f "
+                 "(x[i] = old), or shift a copy of x").format(function=spec.name, name=finding.part)
+    if spec is not None and spec.may_change:
+        return _("“{name}” was changed in place: an optimiser may update w and its state (v, m) in "
+                 "place, and return them, but never the gradient g, which belongs to the caller: compute "
+                 "lr * g into a new array instead of g *= lr or g += …").format(name=finding.part)
+    return _("“{name}” was changed in place: compute into a new array (np.maximum(z, 0), "
+             "x - m) instead of writing into the arguments (z[z < 0] = 0, x -= m)").format(
+                 name=finding.part)
 
 
 def failure_lines(finding: Finding) -> list[str]:
@@ -232,6 +258,11 @@ def message(finding: Finding) -> str:
     if finding.why == "load":
         lines.append(_("✗ your file could not be loaded:"))
         lines += indent(finding.detail)
+    elif finding.why == "load_timeout":
+        lines.append(_("✗ your file did not finish loading within {seconds} s: the code at the top "
+                       "level of the file (outside the functions) runs when it is loaded — an "
+                       "endless loop there? Put a script's code under "
+                       "if __name__ == \"__main__\": or delete it.").format(seconds=finding.detail))
     elif finding.tag is not None and finding.function is not None:
         lines += case_lines(finding) + difference_lines(finding) + mistake_lines(finding)
     if finding.tag is not None:

@@ -1,16 +1,19 @@
 """Running a learner's file in a separate process, under time and memory limits.
 
     run_file(exercise, path, seed=0) -> CheckResult        (the parent: `check_file`)
-    python -m barenet.exercises.sandbox ID PATH LANG SEED REPORT   (the child)
+    python -m barenet.exercises.sandbox ID PATH LANG SEED REPORT DEADLINE   (the child)
 
 The child imports the learner's file and runs the checker (checker.py) on its functions. Before
 it loads the file it limits itself: address space MEMORY_LIMIT above what Python and NumPy use
 (RLIMIT_AS: a 50 GB allocation fails at once with MemoryError), CPU time (RLIMIT_CPU), one BLAS
 thread; the learner's prints go to a capped buffer. It reports on its own file, REPORT, one JSON
 object a line: the call it is about to make ({"calling", "case"}), then {"result": …} or
-{"usage": …} (a function the file lacks). The parent waits WALL_LIMIT seconds at most, then
-kills the child's whole process group; when no result came (an endless loop that swallowed the
-alarm, os._exit, a crash) it says what the child was doing from the last line of the report.
+{"usage": …} (a function the file lacks). The whole check has BUDGET seconds of wall-clock time
+from the child's start (DEADLINE, in time.monotonic()): loading the file and every call are cut
+at it (a `timeout`, said of the load or of the call it stopped). The parent waits WALL_LIMIT
+seconds at most, then kills the child's whole process group; when no result came (an endless
+loop that swallowed the alarm, os._exit, a crash) it says what the child was doing from the last
+line of the report.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from barenet import i18n
-from barenet.exercises.calls import Printed, learner_traceback
+from barenet.exercises import calls
+from barenet.exercises.calls import Printed, TimeLimit, learner_traceback, time_limit
 from barenet.exercises.cases import Case
 from barenet.exercises.checker import Finding, run_checks
 from barenet.exercises.exercise import Exercise, ExerciseError
@@ -36,7 +41,8 @@ from barenet.i18n import _
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes the learner's code may add to the address space
 CPU_LIMIT = 20  # seconds of CPU time
-WALL_LIMIT = 12.0  # seconds before the parent kills the child
+BUDGET = 3.0  # seconds of wall-clock time for loading the file and every call (`barenet check` ≤ 5 s)
+WALL_LIMIT = 3.5  # seconds before the parent kills the child (one that swallows the alarm)
 
 
 def run_file(exercise: Exercise, path: Path, seed: int = 0) -> CheckResult:
@@ -68,7 +74,7 @@ def spawn(exercise: Exercise, path: Path, seed: int, report: Path, output: Path)
            "PYTHONDONTWRITEBYTECODE": "1",
            "PYTHONPATH": os.pathsep.join([package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
     command = [sys.executable, "-m", "barenet.exercises.sandbox", exercise.id, str(path),
-               i18n.language(), str(seed), str(report)]
+               i18n.language(), str(seed), str(report), repr(time.monotonic() + BUDGET)]
     with output.open("wb") as out:
         child = subprocess.Popen(command, cwd=path.parent, env=env, stdin=subprocess.DEVNULL,
                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -101,7 +107,7 @@ def died(exercise: Exercise, lines: list[dict], status: int, timed_out: bool, ta
         if not lines and tail:
             finding.detail += "\n" + tail
     if finding.function is None:
-        finding.why, finding.function = "load", "-"
+        finding.why, finding.function = ("load_timeout" if finding.tag == "timeout" else "load"), "-"
     return CheckResult(exercise.id, False, finding.tag, message(finding))
 
 
@@ -150,7 +156,11 @@ def load(exercise: Exercise, path: Path, printed: Printed, send) -> dict | Findi
     finding = Finding(exercise, tag="exception", function="-", printed=printed)
     finding.why = "load"
     try:
-        spec.loader.exec_module(module)
+        with time_limit(calls.capped(None)):
+            spec.loader.exec_module(module)
+    except TimeLimit:
+        finding.tag, finding.why, finding.detail = "timeout", "load_timeout", f"{BUDGET:g}"
+        return finding
     except SystemExit as exc:
         finding.detail = _("it called sys.exit({code}) while loading").format(code=repr(exc.code))
         return finding
@@ -172,7 +182,8 @@ def load(exercise: Exercise, path: Path, printed: Printed, send) -> dict | Findi
 def child(argv: list[str]) -> None:
     from barenet.exercises.registry import get
 
-    exercise_id, path, lang, seed, report_path = argv
+    exercise_id, path, lang, seed, report_path, deadline = argv
+    calls.set_deadline(float(deadline))
     report = open(report_path, "w", encoding="utf-8")
 
     def send(**line) -> None:

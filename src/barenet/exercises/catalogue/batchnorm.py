@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from barenet.exercises.cases import Case, Function, Mistake, tuple_of
+from barenet.exercises.cases import Case, Function, Mistake, substitutions, tuple_of
 from barenet.i18n import _
 
 ID = "batchnorm"
@@ -189,4 +189,19 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
                 {"grad_gamma": np.zeros(len(x)), "grad_beta": np.zeros(len(x))}, by_shape=True),
         Mistake("missing_derivative", _("grad_gamma = Σ_n g x̂: γ multiplies x̂, so its gradient carries x̂"),
                 {"grad_gamma": g.sum(axis=0)}),
+        *substituted(x, gamma, g),
     ]
+
+
+def substituted(x, gamma, g) -> list[Mistake]:
+    """The backward formulas with x, x − μ or grad_y where x̂ (or grad_y) belongs: wrong_input."""
+    s = np.sqrt(x.var(axis=0) + 1e-5)
+    pool = {"x": x, "x̂": (x - x.mean(axis=0)) / s, "x − μ": x - x.mean(axis=0), "grad_y": g}
+
+    def grad_x(d, h1, h2):
+        return gamma / s * (d - d.mean(axis=0) - h1 * (d * h2).mean(axis=0))
+
+    return [*substitutions("grad_x", grad_x, "grad_x = (γ/s)(grad_y − mean(grad_y) − x̂ mean(grad_y x̂))",
+                           {"d": "grad_y", "h1": "x̂", "h2": "x̂"}, pool),
+            *substitutions("grad_gamma", lambda d, h: (d * h).sum(axis=0), "grad_gamma = Σ_n grad_y x̂",
+                           {"d": "grad_y", "h": "x̂"}, pool)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from barenet.exercises.cases import Case, Function, Mistake, tuple_of
+from barenet.exercises.cases import Case, Function, Mistake, substitutions, tuple_of
 from barenet.exercises.catalogue.common import away_from_zero
 from barenet.i18n import _
 
@@ -137,4 +137,6 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
                                  "[z > 0] (the two arguments are swapped)"), {"grad_z": z * (grad_a > 0)}),
         Mistake("wrong_value", _("the mask is inverted: the gradient flows where z > 0, not where "
                                  "z < 0"), {"grad_z": grad_a * (z < 0)}),
+        *substitutions("grad_z", lambda g, u: g * (u > 0), "grad_z = grad_a ⊙ [z > 0]",
+                       {"g": "grad_a", "u": "z"}, {"z": z, "grad_a": grad_a}),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from barenet.exercises.cases import Case, Function, Mistake, tuple_of
+from barenet.exercises.cases import Case, Function, Mistake, substitutions, tuple_of
 from barenet.exercises.catalogue.common import extreme_rows
 from barenet.i18n import _
 
@@ -148,4 +148,9 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
                                    "grad_a: grad_z = grad_a ⊙ σ(z)(1 − σ(z))"), {"grad_z": value})
           for value in (g * sigmoid_forward(g) * (1 - sigmoid_forward(g)), g * g * (1 - g),
                         z * sigmoid_forward(g) * (1 - sigmoid_forward(g)))),
+        *substitutions("grad_z", lambda g, s1, s2: g * s1 * (1 - s2), "grad_z = grad_a ⊙ σ(z) (1 − σ(z))",
+                       {"g": "grad_a", "s1": "σ(z)", "s2": "σ(z)"}, {"z": z, "grad_a": g, "σ(z)": a}),
+        *substitutions("grad_z", lambda g, u: g * sigmoid_forward(u) * (1 - sigmoid_forward(u)),
+                       "grad_z = grad_a ⊙ σ′(z)", {"g": "grad_a", "u": "z"},
+                       {"z": z, "grad_a": g, "σ(z)": a}),
     ]

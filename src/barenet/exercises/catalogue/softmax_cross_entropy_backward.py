@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from barenet.exercises.cases import Case, Function, Mistake, tuple_of
+from barenet.exercises.cases import Case, Function, Mistake, substitutions, tuple_of
 from barenet.exercises.catalogue.common import extreme_rows, labels, onehot, softmax64
 from barenet.i18n import _
 
@@ -129,4 +129,7 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
                                  "per row"), {"grad_z": (softmax64(z) - 1) / n}),
         Mistake("wrong_value", _("the gradient is p − Y: the one-hot Y of the labels is not subtracted"),
                 {"grad_z": softmax64(z) / n}),
+        *substitutions("grad_z", lambda p, t: (p - t) / n, "grad_z = (softmax(z) − Y) / N",
+                       {"p": "softmax(z)", "t": "Y"},
+                       {"z": z, "softmax(z)": softmax64(z), "Y": Y, "softmax(Y)": softmax64(Y)}),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from barenet.exercises.cases import Case, Function, Mistake, Outputs
+from barenet.exercises.cases import Case, Function, Mistake, Outputs, substitutions
 from barenet.exercises.catalogue.common import labels, onehot, softmax64
 from barenet.i18n import _
 
@@ -179,4 +179,17 @@ def mistakes(case: Case, args: tuple, expected, received: dict) -> list[Mistake]
                 {"grads['b2']": d2.sum(axis=1), "grads['b1']": ((d2 @ W2.T) * (z1 > 0)).sum(axis=1)}),
         Mistake("wrong_axis", _("softmax normalises each row (axis=1), the scores of one sample"),
                 {"grads['W2']": h.T @ axis0}),
+        *hidden_substitutions(x, z1, h, d2, no_mask),
+    ]
+
+
+def hidden_substitutions(x, z1, h, d2, dh) -> list[Mistake]:
+    """The hidden layer's gradients with z1, h, dh = δ2 W2ᵀ or x W1 where another belongs."""
+    pool = {"h": h, "z1": z1, "δ2 W2ᵀ": dh}  # h first: h ⊙ [z1 > 0] = z1 ⊙ [z1 > 0]
+    return [
+        *substitutions("grads['W1']", lambda d, u: x.T @ (d * (u > 0)), "dW1 = xᵀ ((δ2 W2ᵀ) ⊙ [z1 > 0])",
+                       {"d": "δ2 W2ᵀ", "u": "z1"}, pool),
+        *substitutions("grads['b1']", lambda d, u: (d * (u > 0)).sum(axis=0),
+                       "db1 = Σ_n (δ2 W2ᵀ) ⊙ [z1 > 0]", {"d": "δ2 W2ᵀ", "u": "z1"}, pool),
+        *substitutions("grads['W2']", lambda a: a.T @ d2, "dW2 = hᵀ δ2", {"a": "h"}, pool),
     ]
