@@ -103,6 +103,6 @@ def match_functions(exercise: Exercise, functions: tuple, caller: dict) -> dict[
         else:
             raise ExerciseError(_("{id} needs {functions}; {name} is missing: pass it to check() or "
                                   "define it first").format(id=exercise.id,
-                                                            functions=", ".join(exercise.functions),
+                                                            functions=_(", ").join(exercise.functions),
                                                             name=name))
     return chosen

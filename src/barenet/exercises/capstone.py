@@ -193,7 +193,7 @@ def save_model(params: dict, path: str | Path, *, test_accuracy: float | None = 
     missing = [key for key in KEYS if key not in params]
     if missing:
         raise ExerciseError(_("params has no {keys}: a two-layer network needs W1, b1, W2, b2").format(
-            keys=", ".join(missing)))
+            keys=_(", ").join(missing)))
     W1, b1, W2, b2 = (np.asarray(params[key], dtype=np.float32) for key in KEYS)
     model = Sequential([Dense(W1.shape[0], W1.shape[1], W=W1, b=b1), ReLU(),
                         Dense(W2.shape[0], W2.shape[1], W=W2, b=b2)], output_activation="softmax")

@@ -173,7 +173,7 @@ class Outputs:
         missing = [key for key in self.dict_keys if key not in value]
         if missing:
             raise Malformed(_("{name} has no key {keys}").format(
-                name=name, keys=", ".join(repr(k) for k in missing)))
+                name=name, keys=_(", ").join(repr(k) for k in missing)))
         return {f"{name}['{key}']": as_array(value[key], f"{name}['{key}']") for key in self.dict_keys}
 
 

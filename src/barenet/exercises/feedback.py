@@ -279,5 +279,5 @@ def verdict(finding: Finding) -> str:
         return _("{id}: passed ✓").format(id=exercise.id)
     if finding.function is None and finding.not_implemented:
         return _("{id}: not implemented yet: write {functions}").format(
-            id=exercise.id, functions=", ".join(finding.not_implemented))
+            id=exercise.id, functions=_(", ").join(finding.not_implemented))
     return _("{id}: not passed: {tag}").format(id=exercise.id, tag=finding.tag)

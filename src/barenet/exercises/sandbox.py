@@ -173,8 +173,8 @@ def load(exercise: Exercise, path: Path, printed: Printed, send) -> dict | Findi
     missing = [name for name in exercise.functions if not callable(getattr(module, name, None))]
     if missing:
         send(usage=_("{path} has no function {names}: the exercise “{id}” needs {functions}").format(
-            path=path.name, names=", ".join(missing), id=exercise.id,
-            functions=", ".join(exercise.functions)))
+            path=path.name, names=_(", ").join(missing), id=exercise.id,
+            functions=_(", ").join(exercise.functions)))
         os._exit(0)
     return {name: getattr(module, name) for name in exercise.functions}
 
