@@ -30,3 +30,15 @@ def mnist_slice_dir(tmp_path_factory, mnist) -> Path:
     write_idx(directory / "t10k-images-idx3-ubyte", mnist.test_images[:1000])
     write_idx(directory / "t10k-labels-idx1-ubyte", mnist.test_labels[:1000].astype(np.uint8))
     return directory
+
+
+@pytest.fixture(scope="module")
+def digit_png(tmp_path_factory) -> Path:
+    """A 28×28 PNG of a drawn "1" (a white bar on black): an image every reading command accepts."""
+    from PIL import Image
+
+    pixels = np.zeros((28, 28), np.uint8)
+    pixels[5:23, 12:16] = 255
+    path = tmp_path_factory.mktemp("digit") / "one.png"
+    Image.fromarray(pixels).save(path)
+    return path

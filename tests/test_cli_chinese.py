@@ -142,18 +142,6 @@ def model(tmp_path_factory, mnist_slice_dir):
     return path
 
 
-@pytest.fixture(scope="module")
-def digit_png(tmp_path_factory):
-    import numpy as np
-    from PIL import Image
-
-    pixels = np.zeros((28, 28), np.uint8)
-    pixels[5:23, 12:16] = 255
-    path = tmp_path_factory.mktemp("digit") / "one.png"
-    Image.fromarray(pixels).save(path)
-    return path
-
-
 def test_a_training_run_speaks_chinese(chinese, capsys, tmp_path, mnist_slice_dir):
     status, text = run(capsys, ["train", "--data-dir", str(mnist_slice_dir), "--epochs", "1",
                                 "--hidden", "32", "--val-size", "500", "--augment", "affine",

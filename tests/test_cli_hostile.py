@@ -53,18 +53,6 @@ def model(tmp_path_factory, mnist_slice_dir):
     return path
 
 
-@pytest.fixture(scope="module")
-def digit_png(tmp_path_factory):
-    import numpy as np
-    from PIL import Image
-
-    pixels = np.zeros((28, 28), np.uint8)
-    pixels[5:23, 12:16] = 255
-    path = tmp_path_factory.mktemp("digit") / "one.png"
-    Image.fromarray(pixels).save(path)
-    return path
-
-
 # ---- figure outputs ------------------------------------------------------------------------
 
 def figure_commands(model: Path, digit: Path, target: Path) -> dict[str, list[str]]:
